@@ -8,10 +8,10 @@ import (
 // Case is the grouper input for one inpatient stay.
 type Case struct {
 	ID           string
-	Sex          string // "1" male / "2" female (男/女 accepted)
-	AgeYears     int    // whole years
-	AgeDays      int    // age in days; negative = unknown
-	BirthWeight  int    // grams; 0 or negative = unknown
+	Sex          string   // "1" male / "2" female (男/女 accepted)
+	AgeYears     int      // whole years
+	AgeDays      int      // age in days; negative = unknown
+	BirthWeight  int      // grams; 0 or negative = unknown
 	Diagnoses    []string // first = principal diagnosis (主要诊断)
 	Procedures   []string // first = principal procedure (主要手术/操作)
 	LOS          int      // length of stay in days
@@ -70,19 +70,19 @@ func (l CCLevel) String() string {
 // Result of grouping one case. Strings point into the scheme or the input,
 // so a Result costs no allocation when tracing is off.
 type Result struct {
-	Status   Status
-	MDC      string // "MDCB"; "0000" when not grouped
-	ADRG     string // "BR2"; "00" when not grouped, "QY" when ambiguous
-	DRG      string // "BR21"; "0000" when not grouped, "BQY" when ambiguous
-	DRGName  string
-	CCCode   string  // the secondary diagnosis that decided the suffix (first in case order)
-	CCLevel  CCLevel // its level
-	Tier     Tier    // low-risk tier of the DRG, when the pack has tiers.csv
-	Reason   string  // why the case is invalid (Chinese + English)
-	Untranslated []string // codes without a crosswalk entry (translation only)
+	Status        Status
+	MDC           string // "MDCB"; "0000" when not grouped
+	ADRG          string // "BR2"; "00" when not grouped, "QY" when ambiguous
+	DRG           string // "BR21"; "0000" when not grouped, "BQY" when ambiguous
+	DRGName       string
+	CCCode        string   // the secondary diagnosis that decided the suffix (first in case order)
+	CCLevel       CCLevel  // its level
+	Tier          Tier     // low-risk tier of the DRG, when the pack has tiers.csv
+	Reason        string   // why the case is invalid (Chinese + English)
+	Untranslated  []string // codes without a crosswalk entry (translation only)
 	SchemeID      string
 	SchemeVersion string
-	Trace    *Trace // nil unless Options.Trace
+	Trace         *Trace // nil unless Options.Trace
 }
 
 // Options of a grouping call.

@@ -13,15 +13,15 @@ import (
 
 // Manifest is pack.json: identity and switches of a scheme pack.
 type Manifest struct {
-	ID            string `json:"id"`
-	Name          string `json:"name,omitempty"`
-	Version       string `json:"version,omitempty"`
-	EffectiveFrom string `json:"effective_from,omitempty"` // YYYY-MM-DD, inclusive; empty = open
-	EffectiveTo   string `json:"effective_to,omitempty"`   // YYYY-MM-DD, inclusive; empty = open
-	Parent        string `json:"parent,omitempty"`         // id of the pack this one overlays
-	QY            *QYConfig `json:"qy,omitempty"`          // nil = inherit (base packs: off)
-	Demo          bool   `json:"demo,omitempty"`           // an authored subset, not a full scheme
-	Description   string `json:"description,omitempty"`
+	ID            string    `json:"id"`
+	Name          string    `json:"name,omitempty"`
+	Version       string    `json:"version,omitempty"`
+	EffectiveFrom string    `json:"effective_from,omitempty"` // YYYY-MM-DD, inclusive; empty = open
+	EffectiveTo   string    `json:"effective_to,omitempty"`   // YYYY-MM-DD, inclusive; empty = open
+	Parent        string    `json:"parent,omitempty"`         // id of the pack this one overlays
+	QY            *QYConfig `json:"qy,omitempty"`             // nil = inherit (base packs: off)
+	Demo          bool      `json:"demo,omitempty"`           // an authored subset, not a full scheme
+	Description   string    `json:"description,omitempty"`
 }
 
 // QYConfig switches the ambiguous-group (歧义组) check. It never applies to

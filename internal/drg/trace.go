@@ -30,9 +30,9 @@ type TraceStep struct {
 	MDC            string
 	ADRG           string
 	DRG            string
-	Op             string   // operator name, or the DRG rule text
-	Param          string   // operator parameter (e.g. "28", "[1500,2000)")
-	List           string   // code list name
+	Op             string // operator name, or the DRG rule text
+	Param          string // operator parameter (e.g. "28", "[1500,2000)")
+	List           string // code list name
 	Passed         bool
 	Codes          []string // codes that matched (or the code concerned)
 	Level          CCLevel

@@ -169,11 +169,11 @@ func isGroupedDRG(d string) bool {
 
 // CaseMix holds the case-mix measures of a set of stays.
 type CaseMix struct {
-	Stays      int     // grouped stays counted
-	Weighted   float64 // total weight (总权重)
-	CMI        float64 // case-mix index = total weight ÷ stays with a weight
-	DRGCount   int     // number of distinct DRGs (DRG 组数)
-	NoWeight   int     // grouped stays whose DRG has no weight (excluded from CMI)
+	Stays    int     // grouped stays counted
+	Weighted float64 // total weight (总权重)
+	CMI      float64 // case-mix index = total weight ÷ stays with a weight
+	DRGCount int     // number of distinct DRGs (DRG 组数)
+	NoWeight int     // grouped stays whose DRG has no weight (excluded from CMI)
 }
 
 // CMI computes the case-mix index of the given DRG codes (one per grouped
