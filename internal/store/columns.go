@@ -18,7 +18,7 @@ const (
 	colList                 // VARCHAR, comma-joined list, NULL when empty
 )
 
-var sqlTypes = [...]string{colText: "VARCHAR", colInt: "INTEGER", colFloat: "DOUBLE", colDate: "DATE", colTime: "TIMESTAMP", colList: "VARCHAR"}
+var sqlTypes = [...]string{colText: "VARCHAR", colInt: "BIGINT", colFloat: "DOUBLE", colDate: "DATE", colTime: "TIMESTAMP", colList: "VARCHAR"}
 
 // stayCol maps one scalar field of the registry to one column of stays.
 // Exactly one accessor matching kind is set. The accessors return pointers

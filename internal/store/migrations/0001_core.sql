@@ -11,7 +11,7 @@
 CREATE TABLE stays (
 	stay_id                BIGINT NOT NULL,
 	import_id              BIGINT NOT NULL,
-	admission_no           INTEGER, -- A49 住院次数
+	admission_no           BIGINT,  -- A49 住院次数
 	org_code               VARCHAR, -- A01
 	org_name               VARCHAR, -- A02
 	mrn                    VARCHAR, -- A48
@@ -21,8 +21,8 @@ CREATE TABLE stays (
 	name                   VARCHAR, -- A11
 	sex                    VARCHAR, -- A12C
 	birth_date             DATE, -- A13
-	age_years              INTEGER, -- A14
-	age_days               INTEGER, -- A16
+	age_years              BIGINT,  -- A14
+	age_days               BIGINT,  -- A16
 	nationality            VARCHAR, -- A15C
 	ethnicity              VARCHAR, -- A19C
 	id_type                VARCHAR, -- A20N
@@ -43,12 +43,12 @@ CREATE TABLE stays (
 	contact_relation       VARCHAR, -- A33C
 	contact_address        VARCHAR, -- A34
 	contact_phone          VARCHAR, -- A35
-	newborn_adm_weight     INTEGER, -- A17
-	birth_weight_1         INTEGER, -- A18x01
-	birth_weight_2         INTEGER, -- A18x02
-	birth_weight_3         INTEGER, -- A18x03
-	birth_weight_4         INTEGER, -- A18x04
-	birth_weight_5         INTEGER, -- A18x05
+	newborn_adm_weight     BIGINT,  -- A17
+	birth_weight_1         BIGINT,  -- A18x01
+	birth_weight_2         BIGINT,  -- A18x02
+	birth_weight_3         BIGINT,  -- A18x03
+	birth_weight_4         BIGINT,  -- A18x04
+	birth_weight_5         BIGINT,  -- A18x05
 	day_surgery            VARCHAR, -- B38
 	adm_route              VARCHAR, -- B11C
 	adm_time               TIMESTAMP, -- B12
@@ -58,7 +58,7 @@ CREATE TABLE stays (
 	dis_time               TIMESTAMP, -- B15
 	dis_dept               VARCHAR, -- B16C
 	dis_ward               VARCHAR, -- B17
-	los                    INTEGER, -- B20
+	los                    BIGINT,  -- B20
 	discharge_way          VARCHAR, -- B34C
 	receiving_org          VARCHAR, -- B35
 	readmit_plan           VARCHAR, -- B36C
@@ -89,14 +89,14 @@ CREATE TABLE stays (
 	abo                    VARCHAR, -- C26C
 	rh                     VARCHAR, -- C27C
 	autopsy                VARCHAR, -- C34C
-	coma_before_days       INTEGER, -- C28
-	coma_before_hours      INTEGER, -- C29
-	coma_before_minutes    INTEGER, -- C30
-	coma_after_days        INTEGER, -- C31
-	coma_after_hours       INTEGER, -- C32
-	coma_after_minutes     INTEGER, -- C33
+	coma_before_days       BIGINT,  -- C28
+	coma_before_hours      BIGINT,  -- C29
+	coma_before_minutes    BIGINT,  -- C30
+	coma_after_days        BIGINT,  -- C31
+	coma_after_hours       BIGINT,  -- C32
+	coma_after_minutes     BIGINT,  -- C33
 	px_code_system         VARCHAR, -- YS03
-	vent_hours             INTEGER, -- C47
+	vent_hours             BIGINT,  -- C47
 	transfusion_reaction   VARCHAR, -- F21
 	d01                    DOUBLE, -- D01
 	d09                    DOUBLE, -- D09
