@@ -537,3 +537,19 @@ func (s *Scheme) chooseDRG(r Result, a *adrgNode, cx *caseCtx, mi int, tr *Trace
 	r.Status, r.MDC, r.ADRG, r.DRG = StatusUngroupable, "0000", "00", "0000"
 	return r
 }
+
+// splitList splits a "|"-separated code list (the CLI and OpenDRG record
+// format), dropping empty items.
+func splitList(s string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	parts := strings.Split(s, "|")
+	out := parts[:0]
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
