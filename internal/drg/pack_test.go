@@ -311,10 +311,10 @@ func TestDemoWithoutShared(t *testing.T) {
 		c    Case
 		want string
 	}{
-		{adult("1", dx("I63.900")), "BR25"},                              // cerebral infarction
-		{adult("1", dx("J18.900", "J96.900x001")), "ES31"},               // pneumonia with MCC
-		{adult("2", dx("K81.000"), dx("51.2300")), "HC29"},               // cholecystectomy
-		{infant(10, 1800, dx("P07.200"), nil), "PS25"},                   // premature 1500–1999 g
+		{adult("1", dx("I63.900")), "BR25"},                               // cerebral infarction
+		{adult("1", dx("J18.900", "J96.900x001")), "ES31"},                // pneumonia with MCC
+		{adult("2", dx("K81.000"), dx("51.2300")), "HC29"},                // cholecystectomy
+		{infant(10, 1800, dx("P07.200"), nil), "PS25"},                    // premature 1500–1999 g
 		{adult("1", dx("J96.900x001", "I21.000"), dx("96.7201")), "AH11"}, // ventilation ≥96 h
 		{adult("1", dx("K35.800")), "0000"},
 	} {
