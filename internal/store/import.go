@@ -131,17 +131,33 @@ func (db *DB) ImportStays(ctx context.Context, meta ImportMeta, produce Producer
 		// Interrupted by the user: the store is left exactly as it was.
 		return res, err
 	}
-	rerr := db.Tx(ctx, func(conn *sql.Conn) error {
+	id, rerr := db.RecordFailedImport(ctx, meta, started, res.Outcome, err)
+	if rerr != nil {
+		return res, fmt.Errorf("%w (%v)", err, rerr)
+	}
+	res.ImportID = id
+	return res, err
+}
+
+// RecordFailedImport records a run that stored nothing (status 'failed')
+// with its row errors, so users can see why a file was refused. The data
+// tables are not touched. It returns the import_id of the record.
+func (db *DB) RecordFailedImport(ctx context.Context, meta ImportMeta, started time.Time, out *ImportOutcome, cause error) (int64, error) {
+	res := &ImportResult{Status: "failed", Outcome: out}
+	msg := "failed"
+	if cause != nil {
+		msg = cause.Error()
+	}
+	err := db.Tx(ctx, func(conn *sql.Conn) error {
 		if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(import_id), 0) + 1 FROM imports`).Scan(&res.ImportID); err != nil {
 			return err
 		}
-		return recordImport(ctx, conn, res.ImportID, meta, started, res, err.Error())
+		return recordImport(ctx, conn, res.ImportID, meta, started, res, msg)
 	})
-	if rerr != nil {
-		res.ImportID = 0
-		return res, fmt.Errorf("%w (记录失败的导入也失败 recording the failed import failed too: %v)", err, rerr)
+	if err != nil {
+		return 0, fmt.Errorf("记录失败的导入 record failed import: %w", err)
 	}
-	return res, err
+	return res.ImportID, nil
 }
 
 // pipe runs produce with an emit that hands batches to an appending
@@ -241,5 +257,5 @@ func recordImport(ctx context.Context, conn *sql.Conn, id int64, meta ImportMeta
 	return nil
 }
 
-// errNoRows is returned by Stay for an unknown id.
+// ErrNotFound is returned (wrapped) for an unknown stay.
 var ErrNotFound = errors.New("未找到 not found")

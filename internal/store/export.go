@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/yardstick-health/yardstick/internal/frontpage"
+)
+
+// ExportOptions control ExportParquet.
+type ExportOptions struct {
+	// IncludeIdentity keeps the patient identity columns of stays (name, ID
+	// number, addresses, phones: the registry's Identity fields). By default
+	// they are left out, as in every other export of Yardstick.
+	IncludeIdentity bool
+}
+
+// ExportedTable is one written Parquet file.
+type ExportedTable struct {
+	Table string `json:"table"`
+	File  string `json:"file"`
+	Rows  int64  `json:"rows"`
+}
+
+// exportSkip are tables that are not data: bookkeeping of the store and
+// the web server's accounts and audit log (password hashes must never leave
+// the store).
+func exportSkip(table string) bool {
+	return table == "schema_migrations" || strings.HasPrefix(table, "web_")
+}
+
+// ExportParquet writes every data table of the store to dir/<table>.parquet
+// with DuckDB's COPY, so the store can be loaded into a distributed engine.
+// dir is created if missing. Existing files of the same name are replaced.
+func (db *DB) ExportParquet(ctx context.Context, dir string, opt ExportOptions) ([]ExportedTable, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("创建目录 create %s: %w", dir, err)
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT table_name FROM duckdb_tables()
+		WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary ORDER BY table_name`)
+	if err != nil {
+		return nil, fmt.Errorf("list tables: %w", err)
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if !exportSkip(t) {
+			tables = append(tables, t)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []ExportedTable
+	for _, t := range tables {
+		sel := "SELECT * FROM " + quoteIdent(t)
+		if t == "stays" && !opt.IncludeIdentity {
+			sel = "SELECT * EXCLUDE (" + strings.Join(identityColumns(), ", ") + ") FROM stays"
+		}
+		file := filepath.Join(dir, t+".parquet")
+		q := fmt.Sprintf(`COPY (%s) TO '%s' (FORMAT parquet, COMPRESSION zstd)`, sel, strings.ReplaceAll(file, "'", "''"))
+		if _, err := db.db.ExecContext(ctx, q); err != nil {
+			return out, fmt.Errorf("导出 export %s to %s: %w", t, file, err)
+		}
+		var n int64
+		if err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM `+quoteIdent(t)).Scan(&n); err != nil {
+			return out, fmt.Errorf("count %s: %w", t, err)
+		}
+		out = append(out, ExportedTable{Table: t, File: file, Rows: n})
+	}
+	return out, nil
+}
+
+// identityColumns are the stays columns holding patient identity.
+func identityColumns() []string {
+	var out []string
+	for _, c := range stayCols {
+		if f, ok := frontpage.FieldByCode(c.Code); ok && f.Identity {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
