@@ -1,0 +1,463 @@
+package indicator
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Query asks for a set of indicators.
+type Query struct {
+	Year       int
+	Period     Period   // default Year
+	By         Dim      // default ByHospital
+	Indicators []string // codes; empty = every computed (non-input) indicator
+	Org        string   // "" = every organisation
+}
+
+// Mark is the direction-aware judgement of a change.
+type Mark string
+
+// Marks.
+const (
+	Better Mark = "better" // 改善
+	Worse  Mark = "worse"  // 变差
+	Same   Mark = "same"   // 持平
+	NoMark Mark = ""       // monitor-only indicator or no comparison
+)
+
+// Chinese returns the Chinese mark.
+func (m Mark) Chinese() string {
+	switch m {
+	case Better:
+		return "改善"
+	case Worse:
+		return "变差"
+	case Same:
+		return "持平"
+	}
+	return ""
+}
+
+// Status texts of values that cannot be computed.
+const (
+	StatusNotGrouped = "未分组 not grouped"
+	StatusNoDen      = "分母为0 zero denominator"
+	StatusNoInput    = "未填报 no input"
+	StatusNA         = "不适用 not applicable for this breakdown"
+	StatusAnnualOnly = "仅年度 annual input only"
+	StatusNoBase     = "无上年数据 no previous year"
+)
+
+// Point is an indicator at one period.
+type Point struct {
+	Period string  `json:"period"`
+	Num    float64 `json:"numerator"`
+	Den    float64 `json:"denominator"`
+	HasDen bool    `json:"has_denominator"`
+	Value  float64 `json:"value"`
+	Valid  bool    `json:"valid"`
+	Status string  `json:"status,omitempty"`
+}
+
+// Compare is a comparison with an earlier period.
+type Compare struct {
+	Point
+	Abs      float64 `json:"abs_change"`
+	Rel      float64 `json:"rel_change_pct"` // (cur − prev) ÷ |prev| × 100
+	RelValid bool    `json:"rel_valid"`
+	Mark     Mark    `json:"mark"`
+}
+
+// Value is one indicator in one cell: the point, 同比 (same period last
+// year) and 环比 (previous period).
+type Value struct {
+	Code string `json:"code"`
+	Point
+	YoY Compare `json:"yoy"`
+	PoP Compare `json:"pop"`
+}
+
+// Cell is one breakdown cell: organisation, dimension key, period.
+type Cell struct {
+	Org    string  `json:"org"`
+	Key    string  `json:"key"`
+	Period string  `json:"period"`
+	Year   int     `json:"year"`
+	Sub    int     `json:"sub"`
+	Values []Value `json:"values"` // parallel to Result.Defs
+}
+
+// Result of Compute.
+type Result struct {
+	Query      Query      `json:"query"`
+	Defs       []*Def     `json:"indicators"`
+	Cells      []Cell     `json:"cells"`
+	Provenance Provenance `json:"provenance"`
+}
+
+// Find returns the value of an indicator in a cell.
+func (r *Result) Find(org, key string, sub int, code string) (Value, bool) {
+	for _, c := range r.Cells {
+		if c.Org == org && c.Key == key && c.Sub == sub {
+			for _, v := range c.Values {
+				if v.Code == code {
+					return v, true
+				}
+			}
+		}
+	}
+	return Value{}, false
+}
+
+func (q *Query) normalize() error {
+	if q.Period == "" {
+		q.Period = Year
+	}
+	if q.By == "" {
+		q.By = ByHospital
+	}
+	switch q.Period {
+	case Month, Quarter, Year:
+	default:
+		return fmt.Errorf("未知期间 unknown period %q (month|quarter|year)", q.Period)
+	}
+	ok := false
+	for _, d := range Dims {
+		ok = ok || d == q.By
+	}
+	if !ok {
+		return fmt.Errorf("未知维度 unknown breakdown %q (hospital|campus|department|doctor|drg|adrg|mdc)", q.By)
+	}
+	if q.Year < 1900 || q.Year > 3000 {
+		return fmt.Errorf("年份无效 invalid year %d", q.Year)
+	}
+	return nil
+}
+
+// Resolve returns the definitions of the codes (every ratio and growth
+// indicator when codes is empty).
+func Resolve(codes []string) ([]*Def, error) {
+	all, err := Registry()
+	if err != nil {
+		return nil, err
+	}
+	if len(codes) == 0 {
+		var out []*Def
+		for _, d := range all {
+			if d.Kind != KindInput {
+				out = append(out, d)
+			}
+		}
+		return out, nil
+	}
+	var out []*Def
+	for _, c := range codes {
+		d, ok := Lookup(c)
+		if !ok {
+			return nil, fmt.Errorf("未知指标 unknown indicator %q (yardstick indicators list)", c)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// plan collects the measures a set of definitions needs.
+type plan struct {
+	facts, visits []*Measure
+	idx           map[string]int // measure Src → index in facts or visits
+	groupedIdx    int
+}
+
+func (p *plan) add(m *Measure) {
+	if m == nil || m.Table == "inputs" {
+		return
+	}
+	key := m.Table + ":" + m.Src
+	if _, ok := p.idx[key]; ok {
+		return
+	}
+	if m.Table == "visits" {
+		p.idx[key] = len(p.visits)
+		p.visits = append(p.visits, m)
+		return
+	}
+	p.idx[key] = len(p.facts)
+	p.facts = append(p.facts, m)
+}
+
+type table struct {
+	facts  map[cellKey][]float64
+	visits map[cellKey][]float64
+	inputs map[[4]string]float64 // org, year, code, dept
+}
+
+// Compute computes the indicators of a query with 同比 and 环比.
+func Compute(ctx context.Context, src Source, q Query) (*Result, error) {
+	if err := q.normalize(); err != nil {
+		return nil, err
+	}
+	defs, err := Resolve(q.Indicators)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{idx: map[string]int{}}
+	growth := false
+	for _, d := range defs {
+		if d.Kind == KindGrowth {
+			growth = true
+			b, _ := Lookup(d.Base)
+			p.add(b.Num)
+			p.add(b.Den)
+			continue
+		}
+		p.add(d.Num)
+		p.add(d.Den)
+	}
+	grouped, _ := ParseMeasure("grouped")
+	p.add(grouped)
+	p.groupedIdx = p.idx["facts:"+grouped.Src]
+
+	years := []int{q.Year - 1, q.Year}
+	if growth {
+		years = []int{q.Year - 2, q.Year - 1, q.Year}
+	}
+	t := &table{facts: map[cellKey][]float64{}, visits: map[cellKey][]float64{}, inputs: map[[4]string]float64{}}
+	cells := map[cellKey]bool{}
+	rows, err := src.Aggregate(ctx, AggSpec{Years: years, Org: q.Org, Period: q.Period, By: q.By, Measures: p.facts})
+	if err != nil {
+		return nil, fmt.Errorf("汇总病例事实 aggregate stay facts: %w", err)
+	}
+	for _, r := range rows {
+		k := cellKey{r.Org, r.Key, r.Year, r.Sub}
+		t.facts[k] = r.Values
+		if r.Year == q.Year {
+			cells[cellKey{r.Org, r.Key, 0, r.Sub}] = true
+		}
+	}
+	visitsOK := q.By == ByHospital || q.By == ByDepartment
+	if len(p.visits) > 0 && visitsOK {
+		rows, err := src.AggregateVisits(ctx, AggSpec{Years: years, Org: q.Org, Period: q.Period, By: q.By, Measures: p.visits})
+		if err != nil {
+			return nil, fmt.Errorf("汇总门急诊人次 aggregate visits: %w", err)
+		}
+		for _, r := range rows {
+			k := cellKey{r.Org, r.Key, r.Year, r.Sub}
+			t.visits[k] = r.Values
+			if r.Year == q.Year {
+				cells[cellKey{r.Org, r.Key, 0, r.Sub}] = true
+			}
+		}
+	}
+	ins, err := src.Inputs(ctx, years, q.Org)
+	if err != nil {
+		return nil, fmt.Errorf("读取填报值 read inputs: %w", err)
+	}
+	for _, in := range ins {
+		t.inputs[[4]string{in.Org, fmt.Sprint(in.Year), in.Code, in.Dept}] = in.Value
+		if in.Year == q.Year && q.Period == Year && (q.By == ByHospital && in.Dept == "" || q.By == ByDepartment && in.Dept != "") {
+			key := ""
+			if q.By == ByDepartment {
+				key = in.Dept
+			}
+			cells[cellKey{in.Org, key, 0, 0}] = true
+		}
+	}
+	prov, err := src.Provenance(ctx, years, q.Org)
+	if err != nil {
+		return nil, fmt.Errorf("读取数据来源 read provenance: %w", err)
+	}
+
+	res := &Result{Query: q, Defs: defs, Provenance: prov}
+	keys := make([]cellKey, 0, len(cells))
+	for k := range cells {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.Org != b.Org {
+			return a.Org < b.Org
+		}
+		if a.Key != b.Key {
+			return a.Key < b.Key
+		}
+		return a.Sub < b.Sub
+	})
+	for _, k := range keys {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		c := Cell{Org: k.Org, Key: k.Key, Period: q.Period.Label(q.Year, k.Sub), Year: q.Year, Sub: k.Sub}
+		py, ps := q.Period.Prev(q.Year, k.Sub)
+		for _, d := range defs {
+			v := Value{Code: d.Code}
+			v.Point = t.point(p, q, d, k.Org, k.Key, q.Year, k.Sub)
+			v.YoY = compare(d, v.Point, t.point(p, q, d, k.Org, k.Key, q.Year-1, k.Sub))
+			v.PoP = compare(d, v.Point, t.point(p, q, d, k.Org, k.Key, py, ps))
+			c.Values = append(c.Values, v)
+		}
+		res.Cells = append(res.Cells, c)
+	}
+	return res, nil
+}
+
+// measureValue returns a measure's sum in a cell and whether the cell had data.
+func (t *table) measureValue(p *plan, q Query, m *Measure, org, key string, year, sub int) (float64, string) {
+	ck := cellKey{org, key, year, sub}
+	switch m.Table {
+	case "visits":
+		if q.By != ByHospital && q.By != ByDepartment {
+			return 0, StatusNA
+		}
+		vals := t.visits[ck]
+		if vals == nil {
+			return 0, ""
+		}
+		return vals[p.idx["visits:"+m.Src]], ""
+	case "inputs":
+		// Inputs are annual. A per-day input (an average stock such as
+		// physicians) scales to any period by its days; other inputs only
+		// make sense for the whole year.
+		if !m.PerDay && q.Period != Year {
+			return 0, StatusAnnualOnly
+		}
+		dept := ""
+		if q.By == ByDepartment {
+			dept = key
+		} else if q.By != ByHospital {
+			return 0, StatusNA
+		}
+		v, ok := t.inputs[[4]string{org, fmt.Sprint(year), m.Input, dept}]
+		if !ok {
+			return 0, StatusNoInput
+		}
+		if m.PerDay {
+			v *= float64(q.Period.Days(year, sub))
+		}
+		return v, ""
+	}
+	vals := t.facts[ck]
+	if vals == nil {
+		return 0, ""
+	}
+	return vals[p.idx["facts:"+m.Src]], ""
+}
+
+func (t *table) point(p *plan, q Query, d *Def, org, key string, year, sub int) Point {
+	pt := Point{Period: q.Period.Label(year, sub)}
+	if d.Kind == KindGrowth {
+		b, _ := Lookup(d.Base)
+		cur := t.point(p, q, b, org, key, year, sub)
+		prev := t.point(p, q, b, org, key, year-1, sub)
+		pt.Num, pt.Den, pt.HasDen = cur.Value, prev.Value, true
+		switch {
+		case cur.Status != "":
+			pt.Status = cur.Status
+		case !cur.Valid:
+			pt.Status = StatusNoDen
+		case !prev.Valid || prev.Value == 0:
+			pt.Status = StatusNoBase
+		default:
+			pt.Value, pt.Valid = (cur.Value-prev.Value)/prev.Value*100, true
+		}
+		return pt
+	}
+	if d.NeedsDRG() {
+		if vals := t.facts[cellKey{org, key, year, sub}]; vals == nil || vals[p.groupedIdx] == 0 {
+			pt.Status = StatusNotGrouped
+			return pt
+		}
+	}
+	num, st := t.measureValue(p, q, d.Num, org, key, year, sub)
+	if st != "" {
+		pt.Status = st
+		return pt
+	}
+	pt.Num = num
+	if d.Den == nil {
+		pt.Value, pt.Valid = num*d.Scale, true
+		return pt
+	}
+	den, st := t.measureValue(p, q, d.Den, org, key, year, sub)
+	pt.Den, pt.HasDen = den, true
+	if st != "" {
+		pt.Status = st
+		return pt
+	}
+	if den == 0 {
+		pt.Status = StatusNoDen
+		return pt
+	}
+	pt.Value, pt.Valid = num/den*d.Scale, true
+	return pt
+}
+
+func compare(d *Def, cur, prev Point) Compare {
+	c := Compare{Point: prev}
+	if !cur.Valid || !prev.Valid {
+		return c
+	}
+	c.Abs = cur.Value - prev.Value
+	if prev.Value != 0 {
+		c.Rel, c.RelValid = c.Abs/math.Abs(prev.Value)*100, true
+	}
+	switch {
+	case math.Abs(c.Abs) < 1e-9*math.Max(1, math.Abs(prev.Value)):
+		c.Mark = Same
+	case d.Direction == Monitor:
+		c.Mark = NoMark
+	case (c.Abs > 0) == (d.Direction == Up):
+		c.Mark = Better
+	default:
+		c.Mark = Worse
+	}
+	return c
+}
+
+// Part selects the numerator or the denominator for a drill-down.
+type Part string
+
+// Parts.
+const (
+	Numerator   Part = "numerator"
+	Denominator Part = "denominator"
+)
+
+// DrillDown lists the stays behind the numerator or denominator of an
+// indicator in one cell of a query result (for growth indicators: of the
+// base indicator in the current period). The Values of the list add up to
+// the number shown (for distinct counts, the number of distinct Groups).
+func DrillDown(ctx context.Context, src Source, q Query, code string, cell Cell, part Part) ([]StayRef, error) {
+	if err := q.normalize(); err != nil {
+		return nil, err
+	}
+	d, ok := Lookup(code)
+	if !ok {
+		return nil, fmt.Errorf("未知指标 unknown indicator %q", code)
+	}
+	if d.Kind == KindGrowth {
+		d, _ = Lookup(d.Base)
+	}
+	m := d.Num
+	if part == Denominator {
+		m = d.Den
+	} else if part != Numerator {
+		return nil, fmt.Errorf("part 只能是 must be numerator|denominator, got %q", part)
+	}
+	if m == nil {
+		return nil, fmt.Errorf("指标 %s 没有分母 has no denominator", code)
+	}
+	if m.Table != "facts" {
+		return nil, fmt.Errorf("指标 %s 的%s来自门急诊或填报数据，没有病例明细 comes from visits or inputs: no stay list", code, part)
+	}
+	year := cell.Year
+	if year == 0 {
+		year = q.Year
+	}
+	refs, err := src.Stays(ctx, StaySpec{Org: cell.Org, By: q.By, Key: cell.Key, Year: year, Period: q.Period, Sub: cell.Sub, Measure: m})
+	if err != nil {
+		return nil, fmt.Errorf("明细 drill-down %s: %w", code, err)
+	}
+	return refs, nil
+}

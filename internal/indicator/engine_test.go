@@ -1,0 +1,380 @@
+package indicator
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/yardstick-health/yardstick/internal/catalog"
+	"github.com/yardstick-health/yardstick/internal/frontpage"
+	"github.com/yardstick-health/yardstick/internal/hospital"
+)
+
+func day(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 9, 0, 0, 0, time.UTC) }
+
+type px struct {
+	code, name, level, elective, incision string
+	date                                  time.Time
+}
+
+type stay struct {
+	id              int64
+	org, dept, mrn  string
+	adm, dis        time.Time
+	los             int
+	route, way, b38 string
+	plan            string
+	dx              []frontpage.Diagnosis
+	px              []px
+	total, drug     float64
+	drg             string
+	weight          float64
+	tier            int
+	idno            string
+	ageDays         int
+}
+
+func (s stay) build() (*frontpage.Stay, DRGInfo) {
+	fs := &frontpage.Stay{OrgCode: s.org, MRN: s.mrn, AdmTime: s.adm, DisTime: s.dis, DisDept: s.dept,
+		LOS: frontpage.Some(s.los), AdmRoute: s.route, DischargeWay: s.way, DaySurgery: s.b38, ReadmitPlan: s.plan,
+		Diagnoses: s.dx, IDNumber: s.idno, Attending: "Dr" + s.dept}
+	if s.ageDays > 0 {
+		fs.AgeYears, fs.AgeDays = frontpage.Some(0), frontpage.Some(s.ageDays)
+	}
+	for _, p := range s.px {
+		fs.Procedures = append(fs.Procedures, frontpage.Procedure{Code: p.code, Name: p.name, Level: p.level, Elective: p.elective, Incision: p.incision, Date: p.date})
+	}
+	fs.Costs[frontpage.CostTotal] = frontpage.Some(s.total)
+	fs.Costs[frontpage.CostWesternDrugs] = frontpage.Some(s.drug)
+	g := DRGInfo{}
+	if s.drg != "" {
+		g = DRGInfo{Grouped: true, DRG: s.drg, ADRG: s.drg[:2], MDC: s.drg[:1], Weight: s.weight, Tier: s.tier}
+	}
+	return fs, g
+}
+
+func dx(codes ...string) []frontpage.Diagnosis {
+	var out []frontpage.Diagnosis
+	for i := 0; i < len(codes); i += 2 {
+		out = append(out, frontpage.Diagnosis{Code: codes[i], POA: codes[i+1]})
+	}
+	return out
+}
+
+// handStays is the hand-made data set; the expected figures in
+// TestComputeHand are worked out from it by hand in the comments.
+var handStays = []stay{
+	// 2021, H1
+	{id: 1, org: "H1", dept: "A", mrn: "M1", adm: day(2021, 1, 5), dis: day(2021, 1, 10), los: 5, route: "2", way: "1",
+		dx:    dx("K35.800", "1", "T81.400", "4"),
+		px:    []px{{"47.0100", "腹腔镜阑尾切除术", "4", "1", "1", day(2021, 1, 6)}, {"54.5100", "腹腔镜腹膜粘连松解术", "3", "1", "1", day(2021, 1, 6)}},
+		total: 10000, drug: 2000, drg: "GB1", weight: 1.5, tier: 1},
+	{id: 2, org: "H1", dept: "A", mrn: "M2", adm: day(2021, 1, 20), dis: day(2021, 1, 23), los: 3, route: "2", way: "1",
+		dx:    dx("K80.100", "1", "J18.900", "1"),
+		px:    []px{{"51.2200", "胆囊切除术", "3", "1", "3", day(2021, 1, 21)}},
+		total: 8000, drug: 1000, drg: "GB1", weight: 1.5, tier: 1},
+	{id: 3, org: "H1", dept: "A", mrn: "M3", adm: day(2021, 2, 1), dis: day(2021, 2, 2), los: 1, route: "2", way: "1", b38: "1",
+		dx:    dx("H25.900", "1"),
+		px:    []px{{"13.1900", "白内障摘除术", "2", "1", "0", day(2021, 2, 1)}},
+		total: 5000, drug: 500, drg: "CB3", weight: 0.8, tier: 1},
+	{id: 4, org: "H1", dept: "B", mrn: "M4", adm: day(2021, 2, 3), dis: day(2021, 2, 10), los: 7, route: "1", way: "5",
+		dx: dx("I21.000", "1"), total: 20000, drug: 8000, drg: "ES1", weight: 2.0, tier: 1},
+	{id: 5, org: "H1", dept: "B", mrn: "M5", adm: day(2021, 3, 1), dis: day(2021, 3, 5), los: 4, route: "2", way: "1", plan: "1",
+		dx: dx("I10.x00", "1"), px: []px{{"88.3800", "CT检查", "", "", "", day(2021, 3, 2)}},
+		total: 3000, drug: 1500},
+	{id: 6, org: "H1", dept: "B", mrn: "M5", adm: day(2021, 3, 20), dis: day(2021, 3, 25), los: 5, route: "1", way: "1",
+		dx: dx("I21.000", "1"), px: []px{{"36.0600", "经皮冠状动脉支架置入术", "4", "2", "", day(2021, 3, 21)}},
+		total: 40000, drug: 4000, drg: "FM1", weight: 3.0, tier: 2},
+	{id: 7, org: "H1", dept: "A", mrn: "M7", adm: day(2021, 3, 10), dis: day(2021, 3, 14), los: 4, route: "2", way: "1",
+		dx:    dx("O82.000", "1", "T81.000", "4"),
+		px:    []px{{"74.1x00", "子宫下段剖宫产术", "3", "1", "1", day(2021, 3, 11)}},
+		total: 6000, drug: 600, drg: "OB1", weight: 0.9, tier: 1},
+	// 2021, H2: only shifts the DRG reference values (GB1).
+	{id: 8, org: "H2", dept: "A", mrn: "N1", adm: day(2021, 1, 2), dis: day(2021, 1, 10), los: 8, route: "2", way: "1",
+		dx: dx("K80.100", "1"), px: []px{{"51.2200", "胆囊切除术", "3", "1", "", day(2021, 1, 3)}},
+		total: 12000, drug: 1000, drg: "GB1", weight: 1.5, tier: 1},
+	// 2020, H1
+	{id: 11, org: "H1", dept: "A", mrn: "P1", adm: day(2020, 1, 5), dis: day(2020, 1, 11), los: 6, route: "2", way: "1",
+		dx: dx("K35.800", "1"), px: []px{{"47.0100", "阑尾切除术", "4", "1", "1", day(2020, 1, 6)}},
+		total: 9000, drug: 2500, drg: "GB1", weight: 1.5, tier: 1},
+	{id: 12, org: "H1", dept: "B", mrn: "P2", adm: day(2020, 2, 1), dis: day(2020, 2, 11), los: 10, route: "2", way: "1",
+		dx: dx("J18.900", "1"), total: 10000, drug: 5000},
+}
+
+func handSource(t *testing.T) *MemSource {
+	t.Helper()
+	lib := &catalog.Library{}
+	var facts []Fact
+	for _, s := range handStays {
+		fs, g := s.build()
+		facts = append(facts, Derive(s.id, fs, lib.For(fs.DisTime.Year()), g))
+	}
+	Link(facts)
+	ApplyReferences(facts)
+	return &MemSource{
+		Facts: facts,
+		Visits: []hospital.VisitCount{
+			{OrgCode: "H1", Date: day(2021, 1, 1), Monthly: true, Dept: "A", Type: hospital.Outpatient, Visits: 100},
+			{OrgCode: "H1", Date: day(2021, 1, 1), Monthly: true, Dept: "A", Type: hospital.Emergency, Visits: 20},
+			{OrgCode: "H1", Date: day(2021, 1, 1), Monthly: true, Dept: "A", Type: hospital.HealthCheck, Visits: 50},
+			{OrgCode: "H1", Date: day(2020, 1, 1), Monthly: true, Dept: "A", Type: hospital.Outpatient, Visits: 80},
+		},
+		InputsV: []Input{{Org: "H1", Year: 2021, Code: "physicians", Value: 10}, {Org: "H1", Year: 2021, Code: "gk3_53", Value: 91.5}},
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs(b)) }
+
+func TestComputeHandHospitalYear(t *testing.T) {
+	src := handSource(t)
+	res, err := Compute(context.Background(), src, Query{Year: 2021, Org: "H1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Cells) != 1 {
+		t.Fatalf("cells = %d, want 1 (H1 2021)", len(res.Cells))
+	}
+	tests := []struct {
+		code     string
+		num, den float64
+		value    float64
+	}{
+		// 7 discharges of H1 in 2021 (stays 1–7).
+		{"discharges", 7, 0, 7},
+		// visits Jan: 100 outpatient + 20 emergency; 50 health checks excluded.
+		{"op_er_visits", 120, 0, 120},
+		{"op_discharge_ratio", 120, 7, 120.0 / 7},
+		// surgical persons: stays 1, 2, 3, 6, 7 (stay 5's CT has no level and code 88 ≥ 87).
+		{"surgical_persons", 5, 0, 5},
+		{"surgery_share", 5, 7, 500.0 / 7},
+		// operations: stay 1 has two, the others one each.
+		{"operations", 6, 0, 6},
+		// level-4 fallback (手术级别 4): stays 1 and 6.
+		{"level4_share", 2, 5, 40},
+		// built-in keyword list: 腹腔镜 (1), 经皮 (6).
+		{"min_invasive_share", 2, 5, 40},
+		// elective: 1, 2, 3, 7 (6 is flagged emergency); day surgery: 3.
+		{"elective_persons", 4, 0, 4},
+		{"day_surgery_count", 1, 0, 1},
+		{"day_surgery_share", 1, 4, 25},
+		// #8: eligible 1, 2, 3 (7 is obstetric); complication T81.4 POA 4 on stay 1.
+		{"complication_rate", 1, 3, 100.0 / 3},
+		// #9 class-I operations: stay 1 ×2 (code 1), stay 2 (3 = infection), stay 7 (1).
+		{"ssi_class1", 1, 4, 25},
+		// low-risk tier 1: stays 1, 2, 3, 4, 7; stay 4 died.
+		{"low_risk_mortality", 1, 5, 20},
+		{"mortality", 1, 7, 100.0 / 7},
+		{"surgical_mortality", 0, 5, 0},
+		// LOS 5+3+1+7+4+5+4 = 29.
+		{"alos", 29, 7, 29.0 / 7},
+		{"bed_days", 29, 0, 29},
+		// pre-op days: 1 (stay 1) + 1 (2) + 0 (3) + 1 (6) + 1 (7).
+		{"preop_days", 4, 5, 0.8},
+		// stay 5 (M5) re-admitted 15 days later as stay 6; 6 alive discharges.
+		{"readmit31_rate", 1, 6, 100.0 / 6},
+		// 29 bed-days ÷ (10 physicians × 365 days).
+		{"bed_days_per_physician", 29, 3650, 29.0 / 3650},
+		{"cost_per_stay", 92000, 7, 92000.0 / 7},
+		{"drug_cost_per_stay", 17600, 7, 17600.0 / 7},
+		{"drug_share", 17600, 92000, 1760000.0 / 92000},
+		// 2020: (9000+10000)/2 = 9500, drug (2500+5000)/2 = 3750.
+		{"cost_growth", 92000.0 / 7, 9500, (92000.0/7 - 9500) / 9500 * 100},
+		{"drug_cost_growth", 17600.0 / 7, 3750, (17600.0/7 - 3750) / 3750 * 100},
+		// grouped: all but stay 5.
+		{"grouped_rate", 6, 7, 600.0 / 7},
+		{"cmi", 1.5 + 1.5 + 0.8 + 2.0 + 3.0 + 0.9, 6, 9.7 / 6},
+		{"drg_count", 5, 0, 5},
+		// GB1 in 2021 over all data: LOS 5, 3, 8 (mean 16/3), cost 10000, 8000, 12000 (mean 10000);
+		// every other DRG has one case (ratio 1).
+		{"time_index", 5/(16.0/3) + 3/(16.0/3) + 4, 6, (5/(16.0/3) + 3/(16.0/3) + 4) / 6},
+		{"cost_index", 1 + 0.8 + 4, 6, 5.8 / 6},
+	}
+	for _, tc := range tests {
+		t.Run(tc.code, func(t *testing.T) {
+			v, ok := res.Find("H1", "", 0, tc.code)
+			if !ok {
+				t.Fatal("not computed")
+			}
+			if !v.Valid {
+				t.Fatalf("invalid: %s", v.Status)
+			}
+			if !near(v.Num, tc.num) || (v.HasDen && !near(v.Den, tc.den)) || !near(v.Value, tc.value) {
+				t.Errorf("got %v/%v = %v, want %v/%v = %v", v.Num, v.Den, v.Value, tc.num, tc.den, tc.value)
+			}
+		})
+	}
+}
+
+func TestComputeDepartmentMonthComparisons(t *testing.T) {
+	src := handSource(t)
+	res, err := Compute(context.Background(), src, Query{Year: 2021, Org: "H1", By: ByDepartment, Period: Month,
+		Indicators: []string{"level4_share", "alos", "op_discharge_ratio", "discharges", "cmi"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Dept A, Jan 2021: stays 1, 2; level4 1/2; LOS (5+3)/2 = 4.
+	// Same month 2020: stay 11; level4 1/1; LOS 6. Dec 2020: nothing.
+	l4, _ := res.Find("H1", "A", 1, "level4_share")
+	if !near(l4.Value, 50) || !near(l4.YoY.Value, 100) || !near(l4.YoY.Abs, -50) || !near(l4.YoY.Rel, -50) || l4.YoY.Mark != Worse {
+		t.Errorf("level4 A Jan: %+v", l4)
+	}
+	if l4.PoP.Valid || l4.PoP.Mark != NoMark {
+		t.Errorf("level4 A Jan 环比 should be empty (no Dec 2020 data): %+v", l4.PoP)
+	}
+	alos, _ := res.Find("H1", "A", 1, "alos")
+	if !near(alos.Value, 4) || !near(alos.YoY.Abs, -2) || !near(alos.YoY.Rel, -100.0/3) || alos.YoY.Mark != Better {
+		t.Errorf("alos A Jan: %+v", alos)
+	}
+	// 120 visits ÷ 2 discharges; 2020: 80 ÷ 1; monitor-only → no mark.
+	r, _ := res.Find("H1", "A", 1, "op_discharge_ratio")
+	if !near(r.Value, 60) || !near(r.YoY.Value, 80) || r.YoY.Mark != NoMark {
+		t.Errorf("op_discharge_ratio A Jan: %+v", r)
+	}
+	// Dept A Feb: stay 3 (1 discharge); 环比 = Jan (2 discharges).
+	d, _ := res.Find("H1", "A", 2, "discharges")
+	if !near(d.Value, 1) || !near(d.PoP.Value, 2) || !near(d.PoP.Abs, -1) || !near(d.PoP.Rel, -50) {
+		t.Errorf("discharges A Feb: %+v", d)
+	}
+	// Dept B Mar: stay 5 is not grouped but stay 6 is → CMI = 3.0.
+	c, _ := res.Find("H1", "B", 3, "cmi")
+	if !near(c.Value, 3) {
+		t.Errorf("cmi B Mar: %+v", c)
+	}
+}
+
+func TestNotGroupedAndInputs(t *testing.T) {
+	src := handSource(t)
+	for i := range src.Facts {
+		src.Facts[i].Grouped = false
+	}
+	res, err := Compute(context.Background(), src, Query{Year: 2021, Org: "H1", Indicators: []string{"cmi", "low_risk_mortality", "gk3_53", "bed_days_per_physician"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"cmi", "low_risk_mortality"} {
+		v, _ := res.Find("H1", "", 0, code)
+		if v.Valid || v.Status != StatusNotGrouped {
+			t.Errorf("%s: want %q, got %+v", code, StatusNotGrouped, v)
+		}
+	}
+	in, _ := res.Find("H1", "", 0, "gk3_53")
+	if !in.Valid || in.Value != 91.5 {
+		t.Errorf("manual input gk3_53: %+v", in)
+	}
+	// Monthly: inputs are annual; the per-day denominator scales (Feb 2021: 28 days).
+	res, err = Compute(context.Background(), src, Query{Year: 2021, Org: "H1", Period: Month, Indicators: []string{"gk3_53", "bed_days_per_physician"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ = res.Find("H1", "", 2, "gk3_53")
+	if in.Valid || in.Status != StatusAnnualOnly {
+		t.Errorf("monthly input: %+v", in)
+	}
+	// Feb 2021 discharges: stays 3 (1 day) and 4 (7 days) = 8 bed-days ÷ (10 × 28).
+	bp, _ := res.Find("H1", "", 2, "bed_days_per_physician")
+	if !near(bp.Value, 8.0/280) {
+		t.Errorf("bed-days per physician Feb: %+v", bp)
+	}
+	// No input for 2020 → the 同比 says so.
+	if bp.YoY.Valid || bp.YoY.Status != StatusNoInput {
+		t.Errorf("2020 has no physician input: %+v", bp.YoY)
+	}
+}
+
+// TestDrillDownAddsUp checks, for every computed indicator and several
+// cells, that the stay lists add up to the numbers shown.
+func TestDrillDownAddsUp(t *testing.T) {
+	src := handSource(t)
+	ctx := context.Background()
+	for _, q := range []Query{
+		{Year: 2021},
+		{Year: 2021, By: ByDepartment, Period: Month},
+		{Year: 2021, By: ByDRG, Period: Quarter},
+		{Year: 2021, By: ByDoctor},
+	} {
+		res, err := Compute(ctx, src, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked := 0
+		for _, c := range res.Cells {
+			for i, d := range res.Defs {
+				v := c.Values[i]
+				if !v.Valid && v.Status != StatusNoDen {
+					continue
+				}
+				if d.Kind == KindGrowth {
+					continue // drills into its base indicator, which is in the set
+				}
+				for _, part := range []Part{Numerator, Denominator} {
+					m := d.Num
+					want := v.Num
+					if part == Denominator {
+						m, want = d.Den, v.Den
+					}
+					if m == nil || m.Table != "facts" {
+						continue
+					}
+					refs, err := DrillDown(ctx, src, res.Query, d.Code, c, part)
+					if err != nil {
+						t.Fatalf("%s %s: %v", d.Code, part, err)
+					}
+					got := 0.0
+					groups := map[string]bool{}
+					for _, r := range refs {
+						got += r.Value
+						groups[r.Group] = true
+					}
+					if m.Kind == MDistinct {
+						got = float64(len(groups))
+						if len(refs) == 0 {
+							got = 0
+						}
+					}
+					if !near(got, want) {
+						t.Errorf("%v %s cell %s/%s/%s %s: list adds to %v, shown %v", q.By, d.Code, c.Org, c.Key, c.Period, part, got, want)
+					}
+					checked++
+				}
+			}
+		}
+		if checked < 20 {
+			t.Errorf("%v: only %d drill-downs checked", q.By, checked)
+		}
+	}
+}
+
+func TestDrillDownErrors(t *testing.T) {
+	src := handSource(t)
+	ctx := context.Background()
+	q := Query{Year: 2021}
+	cell := Cell{Org: "H1", Year: 2021}
+	if _, err := DrillDown(ctx, src, q, "op_er_visits", cell, Numerator); err == nil {
+		t.Error("visits have no stay list: want error")
+	}
+	if _, err := DrillDown(ctx, src, q, "discharges", cell, Denominator); err == nil {
+		t.Error("count without denominator: want error")
+	}
+	if _, err := DrillDown(ctx, src, q, "nope", cell, Numerator); err == nil {
+		t.Error("unknown code: want error")
+	}
+	refs, err := DrillDown(ctx, src, q, "level4_share", cell, Numerator)
+	if err != nil || len(refs) != 2 || refs[0].StayID != 1 || refs[1].StayID != 6 {
+		t.Errorf("level4 numerator = %+v, %v; want stays 1 and 6", refs, err)
+	}
+}
+
+func TestQueryValidation(t *testing.T) {
+	src := handSource(t)
+	for _, q := range []Query{
+		{Year: 2021, Period: "week"},
+		{Year: 2021, By: "ward"},
+		{Year: 0},
+		{Year: 2021, Indicators: []string{"no_such"}},
+	} {
+		if _, err := Compute(context.Background(), src, q); err == nil {
+			t.Errorf("%+v: want error", q)
+		}
+	}
+}
