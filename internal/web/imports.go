@@ -1,0 +1,371 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/yardstick-health/yardstick/internal/frontpage"
+	"github.com/yardstick-health/yardstick/internal/ingest"
+	"github.com/yardstick-health/yardstick/internal/store"
+)
+
+// maxUpload bounds one uploaded file (a year of front pages of a large
+// hospital is a few hundred MB as CSV).
+const maxUpload = 1 << 30
+
+// uploadJob is a browser upload being imported in the background. The
+// browser polls GET /api/v1/imports/upload-N until Done.
+type uploadJob struct {
+	ID       string    `json:"id"`
+	Kind     string    `json:"kind"`
+	File     string    `json:"file"`
+	Started  time.Time `json:"started_at"`
+	RowsRead int64     `json:"rows_read"`
+	Done     bool      `json:"done"`
+	Status   string    `json:"status"` // running, ok, failed
+	Message  string    `json:"message"`
+	ImportID int64     `json:"import_id"`
+	RowsGood int       `json:"rows_good"`
+	RowsBad  int       `json:"rows_bad"`
+	Inserted int64     `json:"inserted"`
+	Replaced int64     `json:"replaced"`
+
+	rows *atomic.Int64
+}
+
+type importRunner struct {
+	s    *Server
+	mu   sync.Mutex
+	seq  int
+	jobs map[string]*uploadJob
+	wg   sync.WaitGroup
+}
+
+func newImportRunner(s *Server) *importRunner {
+	return &importRunner{s: s, jobs: map[string]*uploadJob{}}
+}
+
+func (ir *importRunner) wait() { ir.wg.Wait() }
+
+func (ir *importRunner) snapshot(id string) (uploadJob, bool) {
+	ir.mu.Lock()
+	defer ir.mu.Unlock()
+	j, ok := ir.jobs[id]
+	if !ok {
+		return uploadJob{}, false
+	}
+	cp := uploadJob{ID: j.ID, Kind: j.Kind, File: j.File, Started: j.Started, Done: j.Done, Status: j.Status, Message: j.Message,
+		ImportID: j.ImportID, RowsGood: j.RowsGood, RowsBad: j.RowsBad, Inserted: j.Inserted, Replaced: j.Replaced}
+	cp.RowsRead = j.rows.Load()
+	return cp, true
+}
+
+// importKinds are the uploads the Data page offers. Kinds whose reader has
+// not landed yet are listed with Available=false so the page says so.
+var importKinds = map[string]bool{
+	store.KindFrontPage: true,
+}
+
+func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, c *reqCtx) {
+	kind := r.URL.Query().Get("kind")
+	if kind == "" {
+		kind = store.KindFrontPage
+	}
+	if !importKinds[kind] {
+		writeErr(w, http.StatusBadRequest, "暂不支持此类导入: "+kind, "import kind not supported yet: "+kind)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, "需要multipart/form-data上传", "expected a multipart/form-data upload")
+		return
+	}
+	var tmp, orig string
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			writeErr(w, http.StatusBadRequest, "上传中断", "upload interrupted")
+			return
+		}
+		if part.FormName() != "file" || part.FileName() == "" {
+			part.Close()
+			continue
+		}
+		orig = filepath.Base(part.FileName())
+		ext := strings.ToLower(filepath.Ext(orig))
+		if ext != ".csv" && ext != ".xlsx" && ext != ".txt" && ext != ".tsv" {
+			part.Close()
+			writeErr(w, http.StatusBadRequest, "只支持CSV或XLSX文件", "only CSV or XLSX files are accepted")
+			return
+		}
+		// Stream to disk: files can be far larger than memory should hold.
+		f, err := os.CreateTemp(s.cfg.UploadDir, "yardstick-upload-*"+ext)
+		if err != nil {
+			part.Close()
+			s.internalError(w, r, fmt.Errorf("create upload file: %w", err))
+			return
+		}
+		_, err = io.Copy(f, part)
+		part.Close()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(f.Name())
+			writeErr(w, http.StatusBadRequest, "上传失败或文件过大", "upload failed or file too large")
+			return
+		}
+		tmp = f.Name()
+		break
+	}
+	if tmp == "" {
+		writeErr(w, http.StatusBadRequest, "缺少文件字段 file", "missing form field 'file'")
+		return
+	}
+	ir := s.imports
+	ir.mu.Lock()
+	ir.seq++
+	job := &uploadJob{ID: "upload-" + strconv.Itoa(ir.seq), Kind: kind, File: orig, Started: s.now(), Status: "running", rows: new(atomic.Int64)}
+	ir.jobs[job.ID] = job
+	ir.mu.Unlock()
+	c.audit(r, store.AuditImport, job.ID, kind+" "+orig, true)
+	ir.wg.Add(1)
+	go func() {
+		defer ir.wg.Done()
+		defer os.Remove(tmp)
+		// The import outlives the request but not the server: it runs on a
+		// context detached from the request.
+		ir.run(context.WithoutCancel(r.Context()), job, tmp)
+	}()
+	snap, _ := ir.snapshot(job.ID)
+	writeJSON(w, http.StatusAccepted, snap)
+}
+
+func (ir *importRunner) run(ctx context.Context, job *uploadJob, path string) {
+	produce := func(ctx context.Context, emit func([]frontpage.Stay) error) (*store.ImportOutcome, error) {
+		rep, err := ingest.ReadFrontPages(ctx, path, ingest.Options{Progress: func(n int) { job.rows.Store(int64(n)) }}, emit)
+		if rep == nil {
+			return nil, err
+		}
+		job.rows.Store(int64(rep.RowsRead))
+		out := &store.ImportOutcome{Format: rep.Format, Encoding: rep.Encoding, HeaderStyle: rep.HeaderStyle,
+			RowsRead: rep.RowsRead, RowsGood: rep.RowsGood, RowsBad: rep.RowsBad}
+		for _, e := range rep.Errors {
+			// Report the file under the name the user uploaded, not the temp path.
+			out.Errors = append(out.Errors, store.RowError{File: job.File, Line: e.Line, Column: e.Column, Field: e.Field, ReasonCN: e.ReasonCN, ReasonEN: e.ReasonEN})
+		}
+		return out, err
+	}
+	res, err := ir.s.db.ImportStays(ctx, store.ImportMeta{Kind: job.Kind, File: job.File}, produce)
+	ir.s.cubes.invalidate()
+	ir.mu.Lock()
+	defer ir.mu.Unlock()
+	job.Done = true
+	job.Status = "failed"
+	if res != nil {
+		job.ImportID, job.Inserted, job.Replaced = res.ImportID, res.Inserted, res.Replaced
+		if res.Outcome != nil {
+			job.RowsGood, job.RowsBad = res.Outcome.RowsGood, res.Outcome.RowsBad
+		}
+		if err == nil {
+			job.Status = res.Status
+		}
+	}
+	if err != nil {
+		job.Message = err.Error()
+		ir.s.log.Warn("browser import failed", "job", job.ID, "err", err)
+	}
+	ir.s.metrics.importDone(job.Status)
+}
+
+type importRow struct {
+	ID       int64   `json:"id"`
+	Kind     string  `json:"kind"`
+	File     string  `json:"file"`
+	Format   string  `json:"format"`
+	Encoding string  `json:"encoding"`
+	Started  *string `json:"started_at"`
+	Finished *string `json:"finished_at"`
+	RowsRead int64   `json:"rows_read"`
+	RowsGood int64   `json:"rows_good"`
+	RowsBad  int64   `json:"rows_bad"`
+	Inserted int64   `json:"inserted"`
+	Replaced int64   `json:"replaced"`
+	Status   string  `json:"status"`
+	Message  string  `json:"message"`
+}
+
+const importCols = `import_id, kind, coalesce(file, ''), coalesce(format, ''), coalesce(encoding, ''), started_at, finished_at,
+	coalesce(rows_read, 0), coalesce(rows_good, 0), coalesce(rows_bad, 0), coalesce(rows_inserted, 0), coalesce(rows_replaced, 0), status, coalesce(message, '')`
+
+func scanImport(sc interface{ Scan(...any) error }) (importRow, error) {
+	var x importRow
+	var st, fin sql.NullTime
+	err := sc.Scan(&x.ID, &x.Kind, &x.File, &x.Format, &x.Encoding, &st, &fin, &x.RowsRead, &x.RowsGood, &x.RowsBad, &x.Inserted, &x.Replaced, &x.Status, &x.Message)
+	if st.Valid {
+		v := st.Time.Format("2006-01-02 15:04:05")
+		x.Started = &v
+	}
+	if fin.Valid {
+		v := fin.Time.Format("2006-01-02 15:04:05")
+		x.Finished = &v
+	}
+	return x, err
+}
+
+type importsResp struct {
+	Imports []importRow `json:"imports"`
+	Running []uploadJob `json:"running"`
+	Kinds   []kindInfo  `json:"kinds"`
+}
+
+type kindInfo struct {
+	Kind      string `json:"kind"`
+	NameCN    string `json:"name_cn"`
+	NameEN    string `json:"name_en"`
+	Available bool   `json:"available"`
+}
+
+var uploadKinds = []kindInfo{
+	{store.KindFrontPage, "病案首页", "Front pages", true},
+	{store.KindOutpatient, "门急诊量", "Outpatient volumes", false},
+	{store.KindDepartments, "科室字典", "Departments", false},
+	{"catalogue", "手术目录", "Procedure catalogues", false},
+	{"scheme", "DRG方案包与权重", "DRG scheme packs and weights", false},
+}
+
+func (s *Server) handleImports(w http.ResponseWriter, r *http.Request, c *reqCtx) {
+	rows, err := s.db.SQL().QueryContext(r.Context(), `SELECT `+importCols+` FROM imports ORDER BY import_id DESC LIMIT 500`)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	defer rows.Close()
+	out := importsResp{Imports: []importRow{}, Running: []uploadJob{}, Kinds: []kindInfo{}}
+	for rows.Next() {
+		x, err := scanImport(rows)
+		if err != nil {
+			s.internalError(w, r, err)
+			return
+		}
+		out.Imports = append(out.Imports, x)
+	}
+	if err := rows.Err(); err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	for _, k := range uploadKinds {
+		k.Available = importKinds[k.Kind]
+		out.Kinds = append(out.Kinds, k)
+	}
+	s.imports.mu.Lock()
+	ids := make([]string, 0, len(s.imports.jobs))
+	for id := range s.imports.jobs {
+		ids = append(ids, id)
+	}
+	s.imports.mu.Unlock()
+	for _, id := range ids {
+		if j, ok := s.imports.snapshot(id); ok && !j.Done {
+			out.Running = append(out.Running, j)
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// handleImport answers both a running upload ("upload-N", polled by the
+// browser) and a recorded import run (numeric import id).
+func (s *Server) handleImport(w http.ResponseWriter, r *http.Request, c *reqCtx) {
+	id := r.PathValue("id")
+	if strings.HasPrefix(id, "upload-") {
+		j, ok := s.imports.snapshot(id)
+		if !ok {
+			notFound(w)
+			return
+		}
+		writeJSON(w, http.StatusOK, j)
+		return
+	}
+	n, ok := pathID(r, "id")
+	if !ok {
+		notFound(w)
+		return
+	}
+	x, err := scanImport(s.db.SQL().QueryRowContext(r.Context(), `SELECT `+importCols+` FROM imports WHERE import_id = ?`, n))
+	if err == sql.ErrNoRows {
+		notFound(w)
+		return
+	}
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, x)
+}
+
+type importError struct {
+	File     string `json:"file"`
+	Line     int64  `json:"line"`
+	Column   string `json:"column"`
+	Field    string `json:"field"`
+	ReasonCN string `json:"reason_cn"`
+	ReasonEN string `json:"reason_en"`
+}
+
+func (s *Server) handleImportErrors(w http.ResponseWriter, r *http.Request, c *reqCtx) {
+	n, ok := pathID(r, "id")
+	if !ok {
+		notFound(w)
+		return
+	}
+	limit := 1000
+	if isExport(r) {
+		limit = maxExportRows
+	}
+	rows, err := s.db.SQL().QueryContext(r.Context(), `SELECT coalesce(file, ''), coalesce(line, 0), coalesce(column_name, ''), coalesce(field, ''),
+		coalesce(reason_cn, ''), coalesce(reason_en, '') FROM import_errors WHERE import_id = ? ORDER BY line LIMIT ?`, n, limit)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	defer rows.Close()
+	out := []importError{}
+	for rows.Next() {
+		var e importError
+		if err := rows.Scan(&e.File, &e.Line, &e.Column, &e.Field, &e.ReasonCN, &e.ReasonEN); err != nil {
+			s.internalError(w, r, err)
+			return
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	if isExport(r) {
+		header := []string{"文件 file", "行 line", "列 column", "字段 field", "原因 reason", "reason"}
+		xs := make([][]any, 0, len(out))
+		for _, e := range out {
+			xs = append(xs, []any{e.File, e.Line, e.Column, e.Field, e.ReasonCN, e.ReasonEN})
+		}
+		s.export(w, r, c, "import-"+strconv.FormatInt(n, 10)+"-errors", header, xs)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		ImportID int64         `json:"import_id"`
+		Errors   []importError `json:"errors"`
+	}{n, out})
+}

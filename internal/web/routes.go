@@ -1,0 +1,76 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/yardstick-health/yardstick/internal/store"
+)
+
+// access is the permission class of a route.
+type access int
+
+const (
+	accPublic  access = iota // no login (login itself, health, metrics, API description)
+	accAny                   // any account; aggregates, scoped to a department head's departments
+	accStays                 // stay-level data: admin, quality office, department heads (scoped); never viewers
+	accQuality               // admin and quality office: imports
+	accAdmin                 // admin only: users, audit log
+)
+
+func (a access) allows(role string) bool {
+	switch a {
+	case accPublic, accAny:
+		return true
+	case accStays:
+		return role == store.RoleAdmin || role == store.RoleQuality || role == store.RoleDeptHead
+	case accQuality:
+		return role == store.RoleAdmin || role == store.RoleQuality
+	case accAdmin:
+		return role == store.RoleAdmin
+	}
+	return false
+}
+
+func (a access) String() string {
+	return [...]string{"public", "any", "stays", "quality", "admin"}[a]
+}
+
+// route is one endpoint. The table in routes() is the single source of the
+// router, the permission checks, the OpenAPI test and the permission tests.
+type route struct {
+	Method string
+	Path   string
+	Access access
+	h      func(http.ResponseWriter, *http.Request, *reqCtx)
+}
+
+func (s *Server) routes() []*route {
+	return []*route{
+		{"GET", "/healthz", accPublic, s.handleHealthz},
+		{"GET", "/metrics", accPublic, s.handleMetrics},
+		{"GET", "/api/v1/openapi.json", accPublic, s.handleOpenAPI},
+		{"POST", "/api/v1/auth/login", accPublic, s.handleLogin},
+		{"POST", "/api/v1/auth/logout", accAny, s.handleLogout},
+		{"GET", "/api/v1/me", accAny, s.handleMe},
+		{"GET", "/api/v1/meta", accAny, s.handleMeta},
+		{"GET", "/api/v1/overview", accAny, s.handleOverview},
+		{"GET", "/api/v1/indicators", accAny, s.handleIndicators},
+		{"GET", "/api/v1/indicators/{id}", accAny, s.handleIndicator},
+		{"GET", "/api/v1/indicators/{id}/stays", accStays, s.handleIndicatorStays},
+		{"GET", "/api/v1/departments", accAny, s.handleDepartments},
+		{"GET", "/api/v1/departments/{code}", accAny, s.handleDepartment},
+		{"GET", "/api/v1/drg/summary", accAny, s.handleDRGSummary},
+		{"GET", "/api/v1/stays", accStays, s.handleStays},
+		{"GET", "/api/v1/stays/{id}", accStays, s.handleStay},
+		{"GET", "/api/v1/quality/scores", accAny, s.handleQualityScores},
+		{"GET", "/api/v1/quality/findings", accStays, s.handleFindings},
+		{"GET", "/api/v1/imports", accQuality, s.handleImports},
+		{"POST", "/api/v1/imports", accQuality, s.handleImportUpload},
+		{"GET", "/api/v1/imports/{id}", accQuality, s.handleImport},
+		{"GET", "/api/v1/imports/{id}/errors", accQuality, s.handleImportErrors},
+		{"GET", "/api/v1/users", accAdmin, s.handleUsers},
+		{"POST", "/api/v1/users", accAdmin, s.handleUserCreate},
+		{"PATCH", "/api/v1/users/{id}", accAdmin, s.handleUserUpdate},
+		{"GET", "/api/v1/audit", accAdmin, s.handleAudit},
+	}
+}
