@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 )
@@ -253,30 +252,11 @@ func (p *Pack) Files() (map[string][]byte, error) {
 // overlay (reg may be nil for base packs). A folder without pack.json — the
 // national tables as published — gets the folder name as id.
 func LoadDir(ctx context.Context, dir string, reg SchemeRegistry) (*Pack, error) {
-	p, err := ReadPack(os.DirFS(dir))
+	p, err := ReadPackDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+		return nil, err
 	}
-	if p.Manifest.ID == "" {
-		p.Manifest.ID = filepath.Base(filepath.Clean(dir))
-		if abs, err := filepath.Abs(dir); err == nil {
-			p.Manifest.ID = filepath.Base(abs)
-		}
-		if p.Manifest.Name == "" {
-			p.Manifest.Name = p.Manifest.ID
-		}
-	}
-	if !p.isOverlay() {
-		return p, nil
-	}
-	if reg == nil {
-		return nil, fmt.Errorf("%s: 叠加方案需要已安装的上级方案 %s overlay needs its parent installed", dir, p.Manifest.Parent)
-	}
-	parent, err := reg.Pack(ctx, p.Manifest.Parent)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
-	}
-	return Resolve(parent, p)
+	return ResolveWith(ctx, p, reg)
 }
 
 // Selector picks, for each case, the scheme in force on its discharge date.
@@ -337,11 +317,39 @@ func (s *Selector) GroupAll(ctx context.Context, cases iter.Seq[Case], opt Optio
 	return ctx.Err()
 }
 
-// trimID keeps error messages short for odd input.
-func trimID(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > 64 {
-		return s[:64] + "…"
+
+// ReadPackDir reads a pack folder without resolving overlays. A folder
+// without pack.json gets the folder name as id.
+func ReadPackDir(dir string) (*Pack, error) {
+	p, err := ReadPack(os.DirFS(dir))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	return s
+	if p.Manifest.ID == "" {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			abs = dir
+		}
+		p.Manifest.ID = filepath.Base(abs)
+		if p.Manifest.Name == "" {
+			p.Manifest.Name = p.Manifest.ID
+		}
+	}
+	return p, nil
+}
+
+// ResolveWith resolves an overlay pack against its parent in reg; a base pack
+// is returned as is.
+func ResolveWith(ctx context.Context, p *Pack, reg SchemeRegistry) (*Pack, error) {
+	if !p.isOverlay() {
+		return p, nil
+	}
+	if reg == nil {
+		return nil, fmt.Errorf("叠加方案 %s 需要已安装的上级方案 %s overlay needs its parent installed", p.Manifest.ID, p.Manifest.Parent)
+	}
+	parent, err := reg.Pack(ctx, p.Manifest.Parent)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p.Manifest.ID, err)
+	}
+	return Resolve(parent, p)
 }
