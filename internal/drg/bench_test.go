@@ -49,7 +49,7 @@ func TestNationalPackMemory(t *testing.T) {
 	runtime.KeepAlive(s)
 }
 
-func benchCases(b *testing.B) []Case {
+func benchCases(b testing.TB) []Case {
 	var cs []Case
 	for _, sc := range readSamples(b) {
 		cs = append(cs, sc.c)
