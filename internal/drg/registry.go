@@ -317,7 +317,6 @@ func (s *Selector) GroupAll(ctx context.Context, cases iter.Seq[Case], opt Optio
 	return ctx.Err()
 }
 
-
 // ReadPackDir reads a pack folder without resolving overlays. A folder
 // without pack.json gets the folder name as id.
 func ReadPackDir(dir string) (*Pack, error) {
