@@ -45,8 +45,8 @@ func TestDigitsUnitLabel(t *testing.T) {
 
 func TestChange(t *testing.T) {
 	tests := []struct {
-		name                  string
-		f                     Figure
+		name                 string
+		f                    Figure
 		phrase, short, class string
 	}{
 		{"count growth neutral", Figure{Kind: Count, Value: V(2607200), Prior: V(2498300)}, "同比增长 4.36%", "↑4.36%", "neutral"},
