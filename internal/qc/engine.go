@@ -1,0 +1,781 @@
+package qc
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/yardstick-health/yardstick/internal/codes"
+	"github.com/yardstick-health/yardstick/internal/frontpage"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// Dicts are the imported code dictionaries. Without the dictionary of a
+	// stay's code system the existence and grey-code rules are skipped (and
+	// the skip is reported once in the run summary).
+	Dicts codes.Set
+	// Config is the hospital's configuration (nil: the built-in catalogue).
+	Config *Config
+}
+
+// Engine is a compiled rule set. It is safe for concurrent use; each
+// goroutine checks through its own Checker.
+type Engine struct {
+	rules    []*Rule // effective rules, catalogue order, including disabled ones
+	compiled []*compiled
+	dicts    codes.Set
+	byID     map[string]*Rule
+	scorer   *Scorer
+}
+
+// compiled is a rule with its accessors, sets and ranges resolved.
+type compiled struct {
+	r      *Rule
+	scope  string
+	start  int // first item index (1 for other-dx/other-px scopes)
+	fields []*acc
+	when   []cond
+	run    func(k *Checker, c *compiled, s *frontpage.Stay, i int)
+
+	set        map[string]struct{}
+	ranges     rangeSet
+	ranges2    rangeSet // sex_code with the embedded table: male-only codes
+	min, max   float64
+	hasMin     bool
+	hasMax     bool
+	px         bool // codes are procedures
+	fn         RuleFunc
+	wantSex    string
+	minuteGran bool
+	slack      time.Duration
+}
+
+// New compiles the built-in catalogue with the configuration applied.
+func New(opts Options) (*Engine, error) {
+	rules := Catalogue()
+	if opts.Config != nil {
+		var err error
+		rules, err = opts.Config.Apply(rules)
+		if err != nil {
+			return nil, err
+		}
+	}
+	e, err := Compile(rules, opts.Dicts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Config != nil && opts.Config.Score != nil {
+		if e.scorer, err = NewScorer(opts.Config.Score); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// Compile compiles an explicit rule list.
+func Compile(rules []*Rule, dicts codes.Set) (*Engine, error) {
+	sc, err := NewScorer(nil)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{dicts: dicts, byID: map[string]*Rule{}, scorer: sc}
+	for _, r := range rules {
+		if _, dup := e.byID[r.ID]; dup {
+			return nil, fmt.Errorf("规则编号重复 duplicate rule id %q", r.ID)
+		}
+		e.byID[r.ID] = r
+		e.rules = append(e.rules, r)
+		c, err := compileRule(r)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+		if !r.Disabled {
+			e.compiled = append(e.compiled, c)
+		}
+	}
+	return e, nil
+}
+
+// Rules returns the effective rules (including disabled ones).
+func (e *Engine) Rules() []*Rule { return e.rules }
+
+// Rule returns a rule by id.
+func (e *Engine) Rule(id string) *Rule { return e.byID[id] }
+
+// Scorer returns the engine's scorer.
+func (e *Engine) Scorer() *Scorer { return e.scorer }
+
+// HasDict reports whether a dictionary of the system is loaded.
+func (e *Engine) HasDict(system string) bool { return e.dicts.For(system) != nil }
+
+func compileRule(r *Rule) (*compiled, error) {
+	if r.ID == "" {
+		return nil, fmt.Errorf("规则缺少编号 rule without id")
+	}
+	if !validCategory(r.Category) {
+		return nil, fmt.Errorf("未知类别 unknown category %q", r.Category)
+	}
+	if r.Severity < Error || r.Severity > Info {
+		return nil, fmt.Errorf("严重程度无效 invalid severity")
+	}
+	c := &compiled{r: r, scope: r.Scope}
+	family := ""
+	switch r.Scope {
+	case ScopeStay:
+	case ScopeDx:
+		family = "dx"
+	case ScopeOtherDx:
+		family, c.start = "dx", 1
+	case ScopeProc:
+		family = "px"
+	case ScopeOtherPx:
+		family, c.start = "px", 1
+	case ScopeICU:
+		family = "icu"
+	default:
+		return nil, fmt.Errorf("未知范围 unknown scope %q", r.Scope)
+	}
+	for _, f := range r.Fields {
+		a, err := resolve(f)
+		if err != nil {
+			return nil, err
+		}
+		// Go rules read what they need; their fields are documentation.
+		if a.scope != "" && a.scope != family && r.Check != CheckFunc {
+			return nil, fmt.Errorf("字段 %s 属于 %s 条目，规则范围为 %q field %s belongs to %s items, rule scope is %q", f, a.scope, r.Scope, f, a.scope, r.Scope)
+		}
+		c.fields = append(c.fields, a)
+	}
+	for _, w := range r.When {
+		cd, err := compileCond(w, family)
+		if err != nil {
+			return nil, err
+		}
+		c.when = append(c.when, cd)
+	}
+	p := &r.Params
+	if p.Min != nil {
+		c.min, c.hasMin = *p.Min, true
+	}
+	if p.Max != nil {
+		c.max, c.hasMax = *p.Max, true
+	}
+	c.px = p.System == "px"
+	if len(p.Ranges) > 0 {
+		rs, err := compileRanges(p.Ranges)
+		if err != nil {
+			return nil, err
+		}
+		c.ranges = rs
+	}
+	need := func(n int) error {
+		if len(c.fields) < n {
+			return fmt.Errorf("检查类型 %s 需要 %d 个字段 check %s needs %d fields", r.Check, n, r.Check, n)
+		}
+		return nil
+	}
+	var err error
+	switch r.Check {
+	case CheckRequired, CheckRequiredIf:
+		if r.Check == CheckRequiredIf && len(c.when) == 0 {
+			return nil, fmt.Errorf("required_if 需要 when 条件 required_if needs a when condition")
+		}
+		err, c.run = need(1), runRequired
+	case CheckCodeset:
+		t := CodeTable(p.Table)
+		if t == nil {
+			return nil, fmt.Errorf("未知代码表 unknown code table %q", p.Table)
+		}
+		c.set = make(map[string]struct{}, len(t))
+		for k := range t {
+			c.set[k] = struct{}{}
+		}
+		err, c.run = need(1), runCodeset
+	case CheckShape:
+		if shapes[p.Pattern] == nil {
+			return nil, fmt.Errorf("未知格式 unknown pattern %q", p.Pattern)
+		}
+		err, c.run = need(1), runShape
+	case CheckExists, CheckGrey:
+		if p.System != "dx" && p.System != "px" {
+			return nil, fmt.Errorf("params.system 必须是 dx 或 px must be dx or px")
+		}
+		err, c.run = need(1), runExists
+		if r.Check == CheckGrey {
+			c.run = runGrey
+		}
+	case CheckDateOrder:
+		c.minuteGran = p.Granularity == "minute"
+		c.slack = time.Duration(p.SlackDays) * 24 * time.Hour
+		err, c.run = need(2), runDateOrder
+	case CheckRange:
+		if !c.hasMin && !c.hasMax && p.Step == 0 {
+			return nil, fmt.Errorf("range 需要 min/max/step range needs min, max or step")
+		}
+		err, c.run = need(1), runRange
+	case CheckSex:
+		if len(p.Ranges) == 0 {
+			t := sexTables()
+			c.ranges, c.ranges2 = t[0], t[1]
+		} else if p.Sex != "1" && p.Sex != "2" {
+			return nil, fmt.Errorf("sex_code 需要 params.sex 1 或 2 needs params.sex 1 or 2")
+		}
+		c.wantSex = p.Sex
+		err, c.run = need(1), runSex
+	case CheckAge:
+		if len(c.ranges) == 0 || (!c.hasMin && !c.hasMax) {
+			return nil, fmt.Errorf("age_code 需要 ranges 和 min/max needs ranges and min/max")
+		}
+		err, c.run = need(1), runAge
+	case CheckSum:
+		switch p.Op {
+		case "eq", "ge", "le":
+		default:
+			return nil, fmt.Errorf("sum 的 op 必须是 eq/ge/le op must be eq, ge or le")
+		}
+		err, c.run = need(2), runSum
+	case CheckPair:
+		err, c.run = need(2), runPair
+	case CheckCodeRange:
+		if len(c.ranges) == 0 || (p.Mode != "forbid" && p.Mode != "require") {
+			return nil, fmt.Errorf("code_range 需要 ranges 和 mode forbid|require needs ranges and mode forbid|require")
+		}
+		err, c.run = need(1), runCodeRange
+	case CheckWhen:
+		if len(c.when) == 0 {
+			return nil, fmt.Errorf("when 检查需要条件 check when needs a condition")
+		}
+		err, c.run = need(1), runWhen
+	case CheckFunc:
+		name := p.Func
+		if name == "" {
+			name = r.ID
+		}
+		c.fn = funcs[name]
+		if c.fn == nil {
+			return nil, fmt.Errorf("未注册的函数 no registered function %q", name)
+		}
+		c.run = runFunc
+	default:
+		return nil, fmt.Errorf("未知检查类型 unknown check type %q", r.Check)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Checker checks stays one at a time; it owns the finding buffer so a stay
+// without findings costs no allocation. Not safe for concurrent use.
+type Checker struct {
+	e       *Engine
+	out     []Finding
+	cur     *compiled
+	skipped map[string]int // rule id → stays skipped for a missing dictionary
+	sb      scoreScratch
+}
+
+// Score scores findings returned by Check, and returns the indicator flags.
+func (k *Checker) Score(fs []Finding) (float64, uint16) {
+	sc := k.e.scorer.score(fs, &k.sb)
+	return sc, Outcome(fs, sc, k.e.scorer.excellent)
+}
+
+// NewChecker returns a checker of the engine.
+func (e *Engine) NewChecker() *Checker { return &Checker{e: e, skipped: map[string]int{}} }
+
+// Check runs every enabled rule on the stay. The returned slice is reused by
+// the next call.
+func (k *Checker) Check(s *frontpage.Stay) []Finding {
+	k.out = k.out[:0]
+	for _, c := range k.e.compiled {
+		k.cur = c
+		if c.scope == ScopeStay {
+			if c.holds(s, 0) {
+				c.run(k, c, s, 0)
+			}
+			continue
+		}
+		n := 0
+		switch c.scope {
+		case ScopeDx, ScopeOtherDx:
+			n = len(s.Diagnoses)
+		case ScopeProc, ScopeOtherPx:
+			n = len(s.Procedures)
+		case ScopeICU:
+			n = len(s.ICU)
+		}
+		for i := c.start; i < n; i++ {
+			if c.holds(s, i) {
+				c.run(k, c, s, i)
+			}
+		}
+	}
+	return k.out
+}
+
+// Skipped returns, per rule id, how many stays the rule skipped because the
+// dictionary of the stay's code system is not imported.
+func (k *Checker) Skipped() map[string]int { return k.skipped }
+
+func (c *compiled) holds(s *frontpage.Stay, i int) bool {
+	for k := range c.when {
+		if !c.when[k].eval(s, i) {
+			return false
+		}
+	}
+	return true
+}
+
+func (k *Checker) add(a *acc, s *frontpage.Stay, i int, expect string) {
+	f := Finding{Rule: k.cur.r, Expect: expect}
+	if a != nil {
+		f.Field, f.Value = a.concrete(i), a.show(s, i)
+	}
+	k.out = append(k.out, f)
+}
+
+// Report adds a finding from a Go rule function.
+func (k *Checker) Report(field, value, expect string) {
+	if f, ok := frontpage.FieldByCode(field); ok && f.Identity {
+		value = "***"
+	}
+	k.out = append(k.out, Finding{Rule: k.cur.r, Field: field, Value: value, Expect: expect})
+}
+
+func runRequired(k *Checker, c *compiled, s *frontpage.Stay, i int) {
+	for _, a := range c.fields {
+		if !a.present(s, i) {
+			k.add(a, s, i, "")
+		}
+	}
+}
+
+func runCodeset(k *Checker, c *compiled, s *frontpage.Stay, i int) {
+	for _, a := range c.fields {
+		if a.kind == kList {
+			for j, n := 0, a.n(s); j < n; j++ {
+				if v := a.at(s, j); v != "" {
+					if _, ok := c.set[v]; !ok {
+						k.out = append(k.out, Finding{Rule: c.r, Field: a.code, Value: v})
+					}
+				}
+			}
+			continue
+		}
+		v := a.text(s, i)
+		if v == "" {
+			continue
+		}
+		if _, ok := c.set[v]; !ok {
+			k.add(a, s, i, "")
+		}
+	}
+}
+
+func runShape(k *Checker, c *compiled, s *frontpage.Stay, i int) {
+	f := shapes[c.r.Params.Pattern]
+	for _, a := range c.fields {
+		if a.kind != kText {
+			continue
+		}
+		if v := a.text(s, i); v != "" && !f(v) {
+			k.add(a, s, i, "")
+		}
+	}
+}
+
+func (c *compiled) system(s *frontpage.Stay) string {
+	if c.px {
+		return s.PxCodeSystem
+	}
+	return s.DxCodeSystem
+}
+
+func runExists(k *Checker, c *compiled, s *frontpage.Stay, i int) {
+	d := k.e.dicts.For(c.system(s))
+	if d == nil {
+		if i == c.start {
+			k.skipped[c.r.ID]++
+		}
+		return
+	}
+	for _, a := range c.fields {
+		if v := a.text(s, i); v != "" && !d.Has(v) {
+			k.add(a, s, i, c.system(s))
+		}
+	}
+}
+
+func runGrey(k *Checker, c *compiled, s *frontpage.Stay, i int) {
+	sys := c.system(s)
+	if len(k.e.dicts) == 0 || k.e.dicts.For(sys) == nil {
+		if i == c.start {
+			k.skipped[c.r.ID]++
+		}
+		return
+	}
+	for _, a := range c.fields {
+		if v := a.text(s, i); v != "" && k.e.dicts.Grey(sys, v) {
+			k.add(a, s, i, "")
+		}
+	}
+}
+
+func runDateOrder(k *Checker, c *compiled, s *frontpage.Stay, i int) {
+	a, b := c.fields[0], c.fields[1]
+	ta, tb := a.tm(s, i), b.tm(s, i)
+	if ta.IsZero() || tb.IsZero() {
+		return
+	}
+	if !c.minuteGran {
+		ta = time.Date(ta.Year(), ta.Month(), ta.Day(), 0, 0, 0, 0, time.UTC)
+		tb = time.Date(tb.Year(), tb.Month(), tb.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	if ta.After(tb.Add(c.slack)) {
+		if c.r.Params.ReportLast {
+			k.add(b, s, i, a.show(s, i))
+			return
+		}
+		k.add(a, s, i, b.show(s, i))
+	}
+}
+
+func runRange(k *Checker, c *compiled, s *frontpage.Stay, i int) {
+	for _, a := range c.fields {
+		v, ok := a.num(s, i)
+		if !ok {
+			continue
+		}
+		bad := (c.hasMin && v < c.min) || (c.hasMax && v > c.max)
+		if st := c.r.Params.Step; !bad && st > 0 {
+			q := v / st
+			bad = math.Abs(q-math.Round(q)) > 1e-9
+		}
+		if bad {
+			k.add(a, s, i, rangeText(c))
+		}
+	}
+}
+
+func rangeText(c *compiled) string {
+	var b strings.Builder
+	if c.hasMin {
+		b.WriteString(strconv.FormatFloat(c.min, 'f', -1, 64))
+	}
+	b.WriteString("–")
+	if c.hasMax {
+		b.WriteString(strconv.FormatFloat(c.max, 'f', -1, 64))
+	}
+	if st := c.r.Params.Step; st > 0 {
+		b.WriteString(" ×" + strconv.FormatFloat(st, 'f', -1, 64))
+	}
+	return b.String()
+}
+
+func runSex(k *Checker, c *compiled, s *frontpage.Stay, i int) {
+	sex := s.Sex
+	if sex != "1" && sex != "2" {
+		return
+	}
+	for _, a := range c.fields {
+		v := a.text(s, i)
+		if v == "" {
+			continue
+		}
+		if c.wantSex != "" {
+			if sex != c.wantSex && c.ranges.has(v) {
+				k.add(a, s, i, sexLabel(c.wantSex))
+			}
+			continue
+		}
+		if sex == "1" && c.ranges.has(v) {
+			k.add(a, s, i, sexLabel("2"))
+		} else if sex == "2" && c.ranges2.has(v) {
+			k.add(a, s, i, sexLabel("1"))
+		}
+	}
+}
+
+func sexLabel(s string) string {
+	if s == "1" {
+		return "男 male"
+	}
+	return "女 female"
+}
+
+func runAge(k *Checker, c *compiled, s *frontpage.Stay, i int) {
+	var age float64
+	if c.r.Params.Unit == "years" {
+		v, ok := numFields["AGE_YEARS"](s)
+		if !ok {
+			return
+		}
+		age = v
+	} else {
+		d, ok := ageDays(s)
+		if !ok {
+			return
+		}
+		age = float64(d)
+	}
+	if (!c.hasMin || age >= c.min) && (!c.hasMax || age <= c.max) {
+		return
+	}
+	for _, a := range c.fields {
+		if v := a.text(s, i); v != "" && c.ranges.has(v) {
+			k.add(a, s, i, rangeText(c)+" "+c.r.Params.Unit)
+		}
+	}
+}
+
+func runSum(k *Checker, c *compiled, s *frontpage.Stay, i int) {
+	total, ok := c.fields[0].num(s, i)
+	if !ok {
+		return
+	}
+	var sum float64
+	any := false
+	for _, a := range c.fields[1:] {
+		if v, ok := a.num(s, i); ok {
+			sum += v
+			any = true
+		}
+	}
+	if !any {
+		return
+	}
+	tol := c.r.Params.Tolerance
+	var bad bool
+	switch c.r.Params.Op {
+	case "eq":
+		bad = math.Abs(total-sum) > tol+1e-9
+	case "ge":
+		bad = total < sum-tol-1e-9
+	case "le":
+		bad = total > sum+tol+1e-9
+	}
+	if bad {
+		k.add(c.fields[0], s, i, strconv.FormatFloat(math.Round(sum*100)/100, 'f', 2, 64))
+	}
+}
+
+func runPair(k *Checker, c *compiled, s *frontpage.Stay, i int) {
+	a, b := c.fields[0], c.fields[1]
+	pa, pb := a.present(s, i), b.present(s, i)
+	switch {
+	case pa && !pb:
+		k.add(b, s, i, "")
+	case pb && !pa:
+		k.add(a, s, i, "")
+	}
+}
+
+func runCodeRange(k *Checker, c *compiled, s *frontpage.Stay, i int) {
+	require := c.r.Params.Mode == "require"
+	for _, a := range c.fields {
+		if a.kind == kList {
+			n := a.n(s)
+			found := false
+			for j := 0; j < n; j++ {
+				v := a.at(s, j)
+				if c.ranges.has(v) {
+					found = true
+					if !require {
+						k.out = append(k.out, Finding{Rule: c.r, Field: listItemField(a.code, j), Value: v})
+					}
+				}
+			}
+			if require && !found {
+				k.add(a, s, i, strings.Join(c.r.Params.Ranges, ","))
+			}
+			continue
+		}
+		v := a.text(s, i)
+		if v == "" {
+			if require {
+				k.add(a, s, i, strings.Join(c.r.Params.Ranges, ","))
+			}
+			continue
+		}
+		if c.ranges.has(v) != require {
+			k.add(a, s, i, strings.Join(c.r.Params.Ranges, ","))
+		}
+	}
+}
+
+// listItemField names the concrete field of element j of a pseudo list.
+func listItemField(code string, j int) string {
+	switch code {
+	case "ANY_DX":
+		if j == 0 {
+			return "C03C"
+		}
+		return "C06x" + nn(j) + "C"
+	case "OTHER_DX":
+		return "C06x" + nn(j+1) + "C"
+	case "ANY_PX":
+		if j == 0 {
+			return "C14x01C"
+		}
+		return "C35x" + nn(j) + "C"
+	}
+	return code
+}
+
+func runWhen(k *Checker, c *compiled, s *frontpage.Stay, i int) { k.add(c.fields[0], s, i, "") }
+
+func runFunc(k *Checker, c *compiled, s *frontpage.Stay, i int) { c.fn(k, s) }
+
+// cond is a compiled condition.
+type cond struct {
+	a      *acc
+	op     string
+	val    string
+	num    float64
+	vals   map[string]struct{}
+	ranges rangeSet
+}
+
+func compileCond(w Cond, family string) (cond, error) {
+	a, err := resolve(w.Field)
+	if err != nil {
+		return cond{}, err
+	}
+	if a.scope != "" && a.scope != family {
+		return cond{}, fmt.Errorf("条件字段 %s 与规则范围不符 condition field %s does not match the rule scope", w.Field, w.Field)
+	}
+	c := cond{a: a, op: w.Op, val: w.Value}
+	switch w.Op {
+	case "present", "absent":
+	case "eq", "ne":
+		if a.kind == kNum {
+			if c.num, err = strconv.ParseFloat(w.Value, 64); err != nil {
+				return cond{}, fmt.Errorf("条件值不是数值 condition value not a number: %q", w.Value)
+			}
+		}
+	case "in", "not_in":
+		c.vals = map[string]struct{}{}
+		for _, v := range w.Values {
+			c.vals[v] = struct{}{}
+		}
+	case "in_ranges", "not_in_ranges":
+		vals := w.Values
+		if len(vals) == 0 && w.Value != "" {
+			vals = strings.Split(w.Value, ",")
+		}
+		if c.ranges, err = compileRanges(vals); err != nil {
+			return cond{}, err
+		}
+	case "gt", "ge", "lt", "le":
+		if a.kind != kNum {
+			return cond{}, fmt.Errorf("比较运算需要数值字段 %s needs a numeric field", w.Op)
+		}
+		if c.num, err = strconv.ParseFloat(w.Value, 64); err != nil {
+			return cond{}, fmt.Errorf("条件值不是数值 condition value not a number: %q", w.Value)
+		}
+	default:
+		return cond{}, fmt.Errorf("未知条件运算 unknown condition op %q", w.Op)
+	}
+	return c, nil
+}
+
+func (c *cond) eval(s *frontpage.Stay, i int) bool {
+	switch c.op {
+	case "present":
+		return c.a.present(s, i)
+	case "absent":
+		return !c.a.present(s, i)
+	}
+	if c.a.kind == kList {
+		n := c.a.n(s)
+		switch c.op {
+		case "in_ranges":
+			for j := 0; j < n; j++ {
+				if c.ranges.has(c.a.at(s, j)) {
+					return true
+				}
+			}
+			return false
+		case "not_in_ranges":
+			for j := 0; j < n; j++ {
+				if c.ranges.has(c.a.at(s, j)) {
+					return false
+				}
+			}
+			return true
+		case "in", "eq":
+			for j := 0; j < n; j++ {
+				v := c.a.at(s, j)
+				if _, ok := c.vals[v]; ok || v == c.val {
+					return true
+				}
+			}
+			return false
+		}
+		return false
+	}
+	if c.a.kind == kNum {
+		v, ok := c.a.num(s, i)
+		if !ok {
+			return false
+		}
+		switch c.op {
+		case "eq":
+			return v == c.num
+		case "ne":
+			return v != c.num
+		case "gt":
+			return v > c.num
+		case "ge":
+			return v >= c.num
+		case "lt":
+			return v < c.num
+		case "le":
+			return v <= c.num
+		}
+		return false
+	}
+	if c.a.kind != kText {
+		return false
+	}
+	v := c.a.text(s, i)
+	if v == "" {
+		return false
+	}
+	switch c.op {
+	case "eq":
+		return v == c.val
+	case "ne":
+		return v != c.val
+	case "in":
+		_, ok := c.vals[v]
+		return ok
+	case "not_in":
+		_, ok := c.vals[v]
+		return !ok
+	case "in_ranges":
+		return c.ranges.has(v)
+	case "not_in_ranges":
+		return !c.ranges.has(v)
+	}
+	return false
+}
+
+// SortFindings orders findings by severity, then rule id, then field.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		if a.Rule.Severity != b.Rule.Severity {
+			return a.Rule.Severity < b.Rule.Severity
+		}
+		if a.Rule.ID != b.Rule.ID {
+			return a.Rule.ID < b.Rule.ID
+		}
+		return a.Field < b.Field
+	})
+}
