@@ -180,3 +180,23 @@ func TestSchemeImportNational(t *testing.T) {
 		t.Errorf("validate broken: exit %d %s", code, errs)
 	}
 }
+
+func TestSchemeWeightsCommand(t *testing.T) {
+	nat := testutil.CHSDRG11(t)
+	schemes := t.TempDir()
+	if code, _, errs := runCLI(t, "scheme", "import", nat, "--schemes", schemes, "--id", "nat"); code != 0 {
+		t.Fatalf("import: %d %s", code, errs)
+	}
+	w := writeFile(t, "city2025.csv", "region,year,drg,rw\n本市,2025,BR25,0.7\n")
+	code, out, errs := runCLI(t, "scheme", "weights", "nat", w, "--schemes", schemes)
+	if code != 0 || !strings.Contains(out, "本市 2025") {
+		t.Errorf("weights: %d %s %s", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(schemes, "nat", "weights", "city2025.csv")); err != nil {
+		t.Error(err)
+	}
+	bad := writeFile(t, "bad.csv", "region,year,drg,rw\n本市,2025,XX99,1\n")
+	if code, _, errs := runCLI(t, "scheme", "weights", "nat", bad, "--schemes", schemes); code != 1 || !strings.Contains(errs, "XX99") {
+		t.Errorf("bad weights: %d %s", code, errs)
+	}
+}

@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/yardstick-health/yardstick/internal/drg"
 )
@@ -19,6 +21,7 @@ func init() {
   yardstick scheme import DIR [--schemes DIR] [--id ID] [--name NAME] [--version V] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
   yardstick scheme validate DIR [--schemes DIR]
   yardstick scheme list [--schemes DIR]
+  yardstick scheme weights ID FILE.csv [--schemes DIR]
 
 import   校验并安装一个方案包 (按国家分组表格式组织的文件夹, 可带 pack.json; 叠加包的上级须已安装)。
          有错误时列出全部问题并以退出码 1 结束, 不安装。
@@ -26,6 +29,8 @@ import   校验并安装一个方案包 (按国家分组表格式组织的文件
          pack.json; an overlay's parent must be installed) and install it. Any inconsistency
          is reported and nothing is installed (exit 1).
 validate 只校验不安装 validate only.
+weights  为已安装方案导入权重表 (列 region,year,drg,rw; 空 rw = 未公布) import a relative-weight
+         table (columns region,year,drg,rw) into an installed pack, stored as weights/<文件名>.csv.
 list     列出已安装的方案 (内置演示方案 ` + drg.DemoID + ` 总是可用) list installed packs
          (the embedded demo pack is always available).
 
@@ -130,6 +135,23 @@ func runScheme(ctx context.Context, env *cliEnv, args []string) error {
 			fmt.Fprintf(env.Stdout, "%-24s %-10s %-10s %-10s %-6s %s\n", m.ID, dash(m.Version), dash(m.EffectiveFrom), dash(m.EffectiveTo), qy, name)
 		}
 		fmt.Fprintf(env.Stderr, "方案目录 scheme directory: %s\n", reg.Dir)
+		return nil
+	case "weights":
+		if len(pos) != 2 {
+			return usagef("用法 usage: yardstick scheme weights ID FILE.csv")
+		}
+		data, err := os.ReadFile(pos[1])
+		if err != nil {
+			return fmt.Errorf("read %s: %w", pos[1], err)
+		}
+		name := strings.TrimSuffix(filepath.Base(pos[1]), filepath.Ext(pos[1]))
+		tables, err := reg.AddWeights(ctx, pos[0], name, data)
+		if err != nil {
+			return dataErrorf("%v", err)
+		}
+		for _, t := range tables {
+			fmt.Fprintf(env.Stdout, "%s: %s %d — %d 个 DRG 权重 DRG weights\n", pos[0], t.Region, t.Year, len(t.RW))
+		}
 		return nil
 	case "import", "validate":
 		if len(pos) != 1 {

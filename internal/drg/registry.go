@@ -352,3 +352,46 @@ func ResolveWith(ctx context.Context, p *Pack, reg SchemeRegistry) (*Pack, error
 	}
 	return Resolve(parent, p)
 }
+
+// AddWeights validates a weight file (columns region,year,drg,rw) against an
+// installed pack and stores it as weights/<name>.csv of that pack, replacing
+// a file of the same name. It returns the tables read. The embedded demo
+// pack cannot be changed; install an overlay instead.
+func (r *DirRegistry) AddWeights(ctx context.Context, id, name string, data []byte) ([]WeightTable, error) {
+	if id == DemoID {
+		return nil, fmt.Errorf("%s 是内置演示方案, 不能修改 is the embedded demo and cannot be changed", DemoID)
+	}
+	if !ValidID(id) || !ValidID(name) {
+		return nil, fmt.Errorf("方案或文件名无效 invalid scheme id %q or weight name %q", id, name)
+	}
+	s, err := r.Scheme(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	t, err := parseTable(name, data)
+	if err != nil {
+		return nil, err
+	}
+	tables, err := weightTablesFrom(t)
+	if err != nil {
+		return nil, err
+	}
+	for _, wt := range tables {
+		for code := range wt.RW {
+			if _, ok := s.drgIndex[code]; !ok {
+				return nil, fmt.Errorf("%s %d: DRG %s 不在方案 %s 中 not in the scheme", wt.Region, wt.Year, code, id)
+			}
+		}
+	}
+	dir := filepath.Join(r.Dir, id, "weights")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("add weights: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".csv"), data, 0o644); err != nil {
+		return nil, fmt.Errorf("add weights: %w", err)
+	}
+	r.mu.Lock()
+	delete(r.schemes, id)
+	r.mu.Unlock()
+	return tables, nil
+}

@@ -43,3 +43,17 @@ func ParseTier(s string) (Tier, bool) {
 	}
 	return TierUnknown, false
 }
+
+// WithTiers returns a copy of the scheme whose results carry the given tiers
+// (e.g. computed by Tiers from reference mortality); DRGs absent from the
+// map get TierUnknown. The receiver is not modified, so schemes stay
+// immutable and safe to share.
+func (s *Scheme) WithTiers(tiers map[string]Tier) *Scheme {
+	cp := *s
+	cp.drgs = make([]drgNode, len(s.drgs))
+	copy(cp.drgs, s.drgs)
+	for i := range cp.drgs {
+		cp.drgs[i].tier = tiers[cp.drgs[i].code]
+	}
+	return &cp
+}

@@ -150,3 +150,49 @@ func TestTiers(t *testing.T) {
 		t.Error("bad tier accepted")
 	}
 }
+
+func TestWithTiers(t *testing.T) {
+	s, err := DemoScheme()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := s.WithTiers(map[string]Tier{"BR25": TierMidLow})
+	c := adult("1", dx("I63.900"))
+	if r := ts.Group(c); r.DRG != "BR25" || r.Tier != TierMidLow {
+		t.Errorf("with tiers: %s %v", r.DRG, r.Tier)
+	}
+	if r := s.Group(c); r.Tier != TierUnknown {
+		t.Errorf("original scheme changed: %v", r.Tier)
+	}
+}
+
+func TestAddWeights(t *testing.T) {
+	ctx := t.Context()
+	reg := NewDirRegistry(t.TempDir())
+	demo, err := DemoPack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := *demo
+	cp.Manifest.ID = "local"
+	if _, err := reg.Install(ctx, &cp); err != nil {
+		t.Fatal(err)
+	}
+	tables, err := reg.AddWeights(ctx, "local", "mycity", []byte("region,year,drg,rw\n本市,2025,BR25,0.7\n本市,2025,ES31,\n"))
+	if err != nil || len(tables) != 1 || tables[0].RW["BR25"] != 0.7 {
+		t.Fatalf("add: %v %v", tables, err)
+	}
+	s, err := reg.Scheme(ctx, "local")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, ok := s.WeightTable("本市", 2025); !ok || w.RW["BR25"] != 0.7 {
+		t.Errorf("stored weights not loaded: %v %v", w, ok)
+	}
+	if _, err := reg.AddWeights(ctx, "local", "bad", []byte("region,year,drg,rw\n本市,2025,XX99,1\n")); err == nil || !strings.Contains(err.Error(), "XX99") {
+		t.Errorf("unknown DRG accepted: %v", err)
+	}
+	if _, err := reg.AddWeights(ctx, DemoID, "x", []byte("region,year,drg,rw\n")); err == nil {
+		t.Error("demo pack changed")
+	}
+}
