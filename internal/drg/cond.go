@@ -197,7 +197,11 @@ func compileCond(d CondDef, ctx string, lists listRef, tagIndex func(list int32,
 		if d.Min == nil && d.MaxExclusive == nil {
 			return c, fmt.Errorf("%s: 需要 min 或 max_exclusive needs min or max_exclusive", d.Op)
 		}
-		c.desc = fmt.Sprintf("[%d,%s)", c.lo, map[bool]string{true: "∞", false: strconv.Itoa(c.hi)}[c.hi <= 0])
+		hi := "∞"
+		if c.hi > 0 {
+			hi = strconv.Itoa(c.hi)
+		}
+		c.desc = fmt.Sprintf("[%d,%s)", c.lo, hi)
 	case 'c':
 		if len(d.AnyOf) == 0 {
 			return c, fmt.Errorf("%s: 缺少 any_of missing any_of", d.Op)

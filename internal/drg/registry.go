@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sort"
 	"sync"
 	"time"
@@ -57,8 +58,8 @@ func (r *DirRegistry) List(ctx context.Context) ([]Manifest, error) {
 		return nil, fmt.Errorf("list schemes in %s: %w", r.Dir, err)
 	}
 	for _, e := range entries {
-		if !e.IsDir() {
-			continue
+		if !e.IsDir() || strings.HasSuffix(e.Name(), ".tmp") {
+			continue // .tmp: an interrupted install
 		}
 		b, err := os.ReadFile(filepath.Join(r.Dir, e.Name(), fileManifest))
 		if err != nil {

@@ -54,9 +54,9 @@ func parseTable(name string, data []byte) (*table, error) {
 		if strings.IndexByte(line, '"') < 0 {
 			fields = strings.Split(line, ",")
 		} else {
-			// A quoted field may span lines; feed encoding/csv the rest of
-			// the file and let it consume what it needs. Embedded newlines
-			// do not occur in the reference data, so this stays simple.
+			// Quoted fields (commas inside names) go through encoding/csv
+			// one line at a time. A quoted field spanning lines is not
+			// supported: code tables never contain line breaks.
 			r := csv.NewReader(strings.NewReader(line))
 			r.FieldsPerRecord = -1
 			rec, err := r.Read()
