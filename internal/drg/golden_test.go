@@ -184,9 +184,13 @@ func TestQYSwitch(t *testing.T) {
 		{"on, OR principal, never AQY", on, adult("1", dx("I63.900"), dx("51.2300")), StatusAmbiguous, "BQY"},
 		{"on, no OR procedure", on, adult("1", dx("I63.900"), dx("99.0400")), StatusGrouped, "BR25"},
 		{"on, matching surgical ADRG first", on, adult("2", dx("K81.000"), dx("51.2300")), StatusGrouped, "HC29"},
+		// MDCU has no procedure ADRGs: its check sits before UR1. F10.200 is
+		// only in the MDCU list (UR1).
+		{"MDCU off", off, adult("1", dx("F10.200"), dx("99.0400", "51.2300")), StatusGrouped, "UR15"},
+		{"MDCU on, check at start", on, adult("1", dx("F10.200"), dx("99.0400", "51.2300")), StatusAmbiguous, "UQY"},
 		{"on for H only, B not checked", onB, adult("1", dx("I63.900"), dx("99.0400", "51.2300")), StatusGrouped, "BR25"},
-		// I60.900 in H? no: K81.000 medical with an unrelated OR procedure
-		// (35.0100x002 heart valve) under QY on for H → HQY.
+		// K81.000 (medical, HU1) with an unrelated OR procedure (35.0100x002,
+		// heart valve) under QY on for H → HQY.
 		{"on for H only", onB, adult("1", dx("K81.000"), dx("99.0400", "35.0100x002")), StatusAmbiguous, "HQY"},
 	}
 	for _, tt := range tests {
