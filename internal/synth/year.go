@@ -1,0 +1,329 @@
+package synth
+
+import (
+	"math"
+	"sort"
+	"time"
+)
+
+// springFestival gives 春节 (lunar new year's day) for the years profiles are
+// likely to be generated for: admissions and visits dip around it.
+var springFestival = map[int]string{
+	2015: "2015-02-19", 2016: "2016-02-08", 2017: "2017-01-28", 2018: "2018-02-16", 2019: "2019-02-05",
+	2020: "2020-01-25", 2021: "2021-02-12", 2022: "2022-02-01", 2023: "2023-01-22", 2024: "2024-02-10",
+	2025: "2025-01-29", 2026: "2026-02-17", 2027: "2027-02-06", 2028: "2028-01-26", 2029: "2029-02-13",
+	2030: "2030-02-03",
+}
+
+func springFestivalDay(year int) int {
+	s, ok := springFestival[year]
+	if !ok {
+		s = "2021-02-05" // a typical date when the year is outside the table
+		t, _ := time.Parse("2006-01-02", s)
+		return t.YearDay() - 1
+	}
+	t, _ := time.Parse("2006-01-02", s)
+	return t.YearDay() - 1
+}
+
+// dayWeights returns a weight per day of the year: month seasonality, a
+// weekday profile, the Spring Festival dip and, for respiratory cases, a
+// winter peak.
+func dayWeights(year int, sea *Seasonality, weekday [7]float64, resp bool) []float64 {
+	start := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	n := daysIn(year)
+	sf := springFestivalDay(year)
+	w := make([]float64, n)
+	for d := 0; d < n; d++ {
+		t := start.AddDate(0, 0, d)
+		x := 1.0
+		if m := sea.Month[t.Month()-1]; m > 0 {
+			x *= m
+		}
+		wd := (int(t.Weekday()) + 6) % 7 // Monday = 0
+		if weekday[wd] > 0 {
+			x *= weekday[wd]
+		}
+		if dist := d - sf; dist >= -7 && dist <= 12 && sea.SpringFestivalDip > 0 {
+			// deepest on the eve and the first days, recovering over the Lantern week
+			depth := sea.SpringFestivalDip * math.Exp(-float64(dist*dist)/18)
+			if dist > 0 {
+				depth = sea.SpringFestivalDip * math.Exp(-float64(dist*dist)/40)
+			}
+			x *= 1 - depth
+		}
+		if resp && sea.WinterRespPeak > 0 {
+			// peak in mid-January, trough in mid-July
+			x *= 1 + sea.WinterRespPeak*math.Cos(2*math.Pi*float64(d-15)/float64(n))
+		}
+		w[d] = x
+	}
+	return w
+}
+
+func daysIn(year int) int {
+	return time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC).YearDay()
+}
+
+// skel is the skeleton of a stay decided when the year is planned; the rest
+// of the front page is filled from its seed.
+type skel struct {
+	seed      uint64
+	admMin    int32 // minutes from the start of the year (negative: admitted the year before)
+	disMin    int32
+	los       int16
+	dept      uint16
+	ct        uint16
+	nPlain    uint8
+	nCC       uint8
+	nMCC      uint8
+	emergency bool
+	day       bool
+	died      bool
+	neonDays  int8
+	age       float32 // years
+	rawLOS    float32
+	seq       int32 // sequence inside the department (tie-break)
+}
+
+// yearPlan holds the skeletons of one year, sorted in discharge order.
+type yearPlan struct {
+	year    int
+	start   time.Time
+	stays   []skel
+	losMult float64
+}
+
+func (h *Hospital) discharges(year int) int {
+	s := h.Profile.Summary
+	n := float64(s.Discharges) * h.Scale * math.Pow(1+h.Profile.Growth.Discharges, float64(year-h.Profile.RefYear))
+	return int(math.Round(n))
+}
+
+func (h *Hospital) targetLOS(year int) float64 {
+	s := h.Profile.Summary
+	if s.MeanLOS <= 0 {
+		return 0
+	}
+	step := 0.0
+	if s.MeanLOSPrev > 0 {
+		step = s.MeanLOSPrev - s.MeanLOS
+	}
+	return math.Max(2, s.MeanLOS+step*float64(h.Profile.RefYear-year))
+}
+
+func (h *Hospital) planYear(year int) *yearPlan {
+	n := h.discharges(year)
+	shares := make([]float64, len(h.depts))
+	for i, dp := range h.depts {
+		shares[i] = dp.share
+	}
+	counts := allocate(n, shares)
+	sea := &h.Profile.Seasonality
+	tables := [3]cumTable{
+		newCumTable(dayWeights(year, sea, sea.WeekdayElective, false)),
+		newCumTable(dayWeights(year, sea, sea.WeekdayEmergency, false)),
+		newCumTable(dayWeights(year, sea, sea.WeekdayEmergency, true)),
+	}
+	yp := &yearPlan{year: year, start: time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), stays: make([]skel, 0, n)}
+	ndays := daysIn(year)
+	for di, dp := range h.depts {
+		r := newRNG(streamSeed(h.Seed, uint64(year), uint64(dp.index), 1), streamSeed(h.Seed, 2))
+		for k := 0; k < counts[di]; k++ {
+			sk := skel{seed: r.u64(), dept: uint16(di), seq: int32(k)}
+			c := dp.cases[dp.table.pick(r)]
+			ct := &h.cat.cases[c]
+			sk.ct = uint16(c)
+			sk.emergency = r.chance(ct.Emergency)
+			sk.day = ct.DayEligible && !sk.emergency && r.chance(h.dayProb)
+			if ct.Neonate {
+				if r.chance(0.75) {
+					sk.neonDays = int8(r.intn(4))
+				} else {
+					sk.neonDays = int8(4 + r.intn(25))
+				}
+			} else {
+				sk.age = float32(r.triangular(ct.AgeLo, ct.AgeHi, ct.AgeMode))
+			}
+			h.drawSeverity(&sk, ct, r)
+			// The catalogue gives crude case fatality; Chinese hospitals record
+			// fewer in-hospital deaths because many dying patients go home
+			// (非医嘱离院), hence the global factor.
+			mort := mortalityScale * ct.Mortality * (1 + 0.3*float64(sk.nCC) + 1.2*float64(sk.nMCC))
+			switch a := sk.age; {
+			case a >= 80:
+				mort *= 1.8
+			case a >= 65:
+				mort *= 1.3
+			}
+			sk.died = r.chance(math.Min(mort, 0.9))
+			tbl := 0
+			if sk.emergency {
+				tbl = 1
+				if ct.Dx[0] == 'J' {
+					tbl = 2
+				}
+			}
+			day := tables[tbl].pick(r)
+			var tod int
+			if sk.emergency {
+				tod = r.intn(1440)
+			} else {
+				tod = 8*60 + r.intn(9*60)
+			}
+			sk.admMin = int32(day*1440 + tod)
+			if sk.day {
+				sk.rawLOS = 0
+			} else {
+				f := r.lognormMean1(0.5)
+				f *= 1 + 0.12*float64(sk.nCC) + 0.3*float64(sk.nMCC)
+				if sk.age > 60 {
+					f *= 1 + 0.006*float64(sk.age-60)
+				}
+				if sk.died {
+					f *= 0.6
+				}
+				sk.rawLOS = float32(ct.LOS * f)
+			}
+			yp.stays = append(yp.stays, sk)
+		}
+	}
+	yp.losMult = h.fitLOS(yp, h.targetLOS(year))
+	for i := range yp.stays {
+		sk := &yp.stays[i]
+		r := newRNG(sk.seed, 3)
+		if sk.day {
+			if r.chance(0.85) {
+				sk.los = 1
+			}
+		} else {
+			sk.los = int16(losDays(sk.rawLOS, yp.losMult))
+		}
+		admDay := int(sk.admMin) / 1440
+		admTOD := int(sk.admMin) % 1440
+		var disTOD int
+		switch {
+		case sk.died:
+			disTOD = r.intn(1440)
+		case sk.day:
+			disTOD = 14*60 + r.intn(4*60)
+		default:
+			disTOD = 9*60 + r.intn(7*60)
+		}
+		if sk.los == 0 && disTOD <= admTOD {
+			disTOD = admTOD + 60 + r.intn(max(1, 1439-admTOD-60))
+			if disTOD > 1439 {
+				disTOD = 1439
+			}
+		}
+		disDay := admDay + int(sk.los)
+		if disDay >= ndays {
+			// keep the count of the year exact: the stay moves back 52 weeks
+			// (same weekday), becoming an admission of the year before
+			admDay -= 364
+			disDay -= 364
+		}
+		sk.admMin = int32(admDay*1440 + admTOD)
+		sk.disMin = int32(disDay*1440 + disTOD)
+	}
+	sort.Slice(yp.stays, func(i, j int) bool {
+		a, b := &yp.stays[i], &yp.stays[j]
+		if a.disMin != b.disMin {
+			return a.disMin < b.disMin
+		}
+		if a.dept != b.dept {
+			return a.dept < b.dept
+		}
+		return a.seq < b.seq
+	})
+	return yp
+}
+
+const mortalityScale = 0.2
+
+func losDays(raw float32, mult float64) int {
+	d := int(math.Round(float64(raw) * mult))
+	if d < 1 {
+		d = 1
+	}
+	if d > 180 {
+		d = 180
+	}
+	return d
+}
+
+// fitLOS finds the multiplier of the raw lengths of stay that makes the mean
+// LOS of the year (day surgeries included) equal to the target.
+func (h *Hospital) fitLOS(yp *yearPlan, target float64) float64 {
+	if target <= 0 || len(yp.stays) == 0 {
+		return 1
+	}
+	mean := func(m float64) float64 {
+		s := 0
+		for i := range yp.stays {
+			sk := &yp.stays[i]
+			if sk.day {
+				s++ // day surgeries: about one day each
+				continue
+			}
+			s += losDays(sk.rawLOS, m)
+		}
+		return float64(s) / float64(len(yp.stays))
+	}
+	lo, hi := 0.05, 20.0
+	for i := 0; i < 50; i++ {
+		mid := (lo + hi) / 2
+		if mean(mid) < target {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return (lo + hi) / 2
+}
+
+// drawSeverity decides how many plain, CC-type and MCC-type other diagnoses
+// the stay will carry; the details pick the actual codes.
+func (h *Hospital) drawSeverity(sk *skel, ct *CaseType, r *rng) {
+	mean := ct.Comorbidity
+	if sk.age >= 65 {
+		mean *= 1.3
+	}
+	n := r.poisson(mean)
+	if n > 14 {
+		n = 14
+	}
+	g := h.comorbGroup(ct, float64(sk.age))
+	list := h.cat.comorbid[g]
+	if len(list) == 0 {
+		return
+	}
+	var w [3]float64
+	for _, c := range list {
+		w[c.Severity] += c.Weight
+	}
+	tot := w[0] + w[1] + w[2]
+	for i := 0; i < n; i++ {
+		x := r.float() * tot
+		switch {
+		case x < w[0]:
+			sk.nPlain++
+		case x < w[0]+w[1]:
+			sk.nCC++
+		default:
+			sk.nMCC++
+		}
+	}
+}
+
+func (h *Hospital) comorbGroup(ct *CaseType, age float64) string {
+	switch {
+	case ct.Neonate:
+		return "neo"
+	case ct.Dx[0] == 'O':
+		return "obs"
+	case age < 15:
+		return "child"
+	}
+	return "adult"
+}
