@@ -134,7 +134,15 @@ func (c *Catalogue) index() {
 		if v == "" {
 			v = "1"
 		}
-		c.exact[e.Code] = v
+		if c.Kind == Complication {
+			c.exact[e.Code] = v // diagnosis prefixes are matched by MatchDx
+			continue
+		}
+		main, ext := pxKey(e.Code)
+		if ext != "" {
+			main += "X" + ext
+		}
+		c.exact[main] = v
 	}
 }
 
@@ -149,26 +157,37 @@ func NormCode(s string) string {
 }
 
 // lookup finds the value for a code. Procedure codes in the national clinical
-// edition carry an extension after "x" (51.2300x001); an entry without an
-// extension covers all its extensions, because lists are often published at
-// the main-code level.
+// edition are written 51.2200 or with an extension 51.2200x001; lists are
+// often published at the main-code level (51.22 or 51.2200). So codes are
+// compared with trailing zeros of the main code dropped (51.2200 = 51.22),
+// and an entry without an extension covers all its extensions.
 func (c *Catalogue) lookup(code string) (string, bool) {
 	if c == nil {
 		return "", false
 	}
-	code = NormCode(code)
-	if code == "" {
+	main, ext := pxKey(code)
+	if main == "" {
 		return "", false
 	}
-	if v, ok := c.exact[code]; ok {
-		return v, true
-	}
-	if i := strings.IndexByte(code, 'X'); i > 0 {
-		if v, ok := c.exact[code[:i]]; ok {
+	if ext != "" {
+		if v, ok := c.exact[main+"X"+ext]; ok {
 			return v, true
 		}
 	}
-	return "", false
+	v, ok := c.exact[main]
+	return v, ok
+}
+
+// pxKey splits a procedure code into its main part (trailing zeros after
+// the dot dropped) and its extension.
+func pxKey(code string) (main, ext string) {
+	code = NormCode(code)
+	main, ext, _ = strings.Cut(code, "X")
+	if strings.Contains(main, ".") {
+		main = strings.TrimRight(main, "0")
+		main = strings.TrimSuffix(main, ".")
+	}
+	return main, ext
 }
 
 // Contains reports whether a procedure (code, name) is on the catalogue.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/yardstick-health/yardstick/internal/catalog"
 	. "github.com/yardstick-health/yardstick/internal/indicator"
@@ -24,6 +25,65 @@ func handSource(t *testing.T) *MemSource {
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs(b)) }
 
+// handExpect are the hand-worked figures of H1, 2021, whole year.
+var handExpect = []struct {
+	code     string
+	num, den float64
+	value    float64
+}{
+	// 7 discharges of H1 in 2021 (stays 1–7).
+	{"discharges", 7, 0, 7},
+	// visits Jan: 100 outpatient + 20 emergency; 50 health checks excluded.
+	{"op_er_visits", 120, 0, 120},
+	{"op_discharge_ratio", 120, 7, 120.0 / 7},
+	// surgical persons: stays 1, 2, 3, 6, 7 (stay 5's CT has no level and code 88 ≥ 87).
+	{"surgical_persons", 5, 0, 5},
+	{"surgery_share", 5, 7, 500.0 / 7},
+	// operations: stay 1 has two, the others one each.
+	{"operations", 6, 0, 6},
+	// level-4 fallback (手术级别 4): stays 1 and 6.
+	{"level4_share", 2, 5, 40},
+	// built-in keyword list: 腹腔镜 (1), 经皮 (6).
+	{"min_invasive_share", 2, 5, 40},
+	// elective: 1, 2, 3, 7 (6 is flagged emergency); day surgery: 3.
+	{"elective_persons", 4, 0, 4},
+	{"day_surgery_count", 1, 0, 1},
+	{"day_surgery_share", 1, 4, 25},
+	// #8: eligible 1, 2, 3 (7 is obstetric); complication T81.4 POA 4 on stay 1.
+	{"complication_rate", 1, 3, 100.0 / 3},
+	// #9 class-I operations: stay 1 ×2 (code 1), stay 2 (3 = infection), stay 7 (1).
+	{"ssi_class1", 1, 4, 25},
+	// low-risk tier 1: stays 1, 2, 3, 4, 7; stay 4 died.
+	{"low_risk_mortality", 1, 5, 20},
+	{"mortality", 1, 7, 100.0 / 7},
+	{"surgical_mortality", 0, 5, 0},
+	// LOS 5+3+1+7+4+5+4 = 29.
+	{"alos", 29, 7, 29.0 / 7},
+	{"bed_days", 29, 0, 29},
+	// pre-op days: 1 (stay 1) + 1 (2) + 0 (3) + 1 (6) + 1 (7).
+	{"preop_days", 4, 5, 0.8},
+	// stay 5 (M5) re-admitted 15 days later as stay 6; 6 alive discharges.
+	{"readmit31_rate", 1, 6, 100.0 / 6},
+	// 29 bed-days ÷ (10 physicians × 365 days).
+	{"bed_days_per_physician", 29, 3650, 29.0 / 3650},
+	{"cost_per_stay", 92000, 7, 92000.0 / 7},
+	{"drug_cost_per_stay", 17600, 7, 17600.0 / 7},
+	{"drug_share", 17600, 92000, 1760000.0 / 92000},
+	// consumables: only stay 6 (D33 15000).
+	{"material_share", 15000, 92000, 1500000.0 / 92000},
+	// 2020: (9000+10000)/2 = 9500, drug (2500+5000)/2 = 3750.
+	{"cost_growth", 92000.0 / 7, 9500, (92000.0/7 - 9500) / 9500 * 100},
+	{"drug_cost_growth", 17600.0 / 7, 3750, (17600.0/7 - 3750) / 3750 * 100},
+	// grouped: all but stay 5.
+	{"grouped_rate", 6, 7, 600.0 / 7},
+	{"cmi", 1.5 + 1.5 + 0.8 + 2.0 + 3.0 + 0.9, 6, 9.7 / 6},
+	{"drg_count", 5, 0, 5},
+	// GB1 in 2021 over all data: LOS 5, 3, 8 (mean 16/3), cost 10000, 8000, 12000 (mean 10000);
+	// every other DRG has one case (ratio 1).
+	{"time_index", 5/(16.0/3) + 3/(16.0/3) + 4, 6, (5/(16.0/3) + 3/(16.0/3) + 4) / 6},
+	{"cost_index", 1 + 0.8 + 4, 6, 5.8 / 6},
+}
+
 func TestComputeHandHospitalYear(t *testing.T) {
 	src := handSource(t)
 	res, err := Compute(context.Background(), src, Query{Year: 2021, Org: "H1"})
@@ -33,61 +93,7 @@ func TestComputeHandHospitalYear(t *testing.T) {
 	if len(res.Cells) != 1 {
 		t.Fatalf("cells = %d, want 1 (H1 2021)", len(res.Cells))
 	}
-	tests := []struct {
-		code     string
-		num, den float64
-		value    float64
-	}{
-		// 7 discharges of H1 in 2021 (stays 1–7).
-		{"discharges", 7, 0, 7},
-		// visits Jan: 100 outpatient + 20 emergency; 50 health checks excluded.
-		{"op_er_visits", 120, 0, 120},
-		{"op_discharge_ratio", 120, 7, 120.0 / 7},
-		// surgical persons: stays 1, 2, 3, 6, 7 (stay 5's CT has no level and code 88 ≥ 87).
-		{"surgical_persons", 5, 0, 5},
-		{"surgery_share", 5, 7, 500.0 / 7},
-		// operations: stay 1 has two, the others one each.
-		{"operations", 6, 0, 6},
-		// level-4 fallback (手术级别 4): stays 1 and 6.
-		{"level4_share", 2, 5, 40},
-		// built-in keyword list: 腹腔镜 (1), 经皮 (6).
-		{"min_invasive_share", 2, 5, 40},
-		// elective: 1, 2, 3, 7 (6 is flagged emergency); day surgery: 3.
-		{"elective_persons", 4, 0, 4},
-		{"day_surgery_count", 1, 0, 1},
-		{"day_surgery_share", 1, 4, 25},
-		// #8: eligible 1, 2, 3 (7 is obstetric); complication T81.4 POA 4 on stay 1.
-		{"complication_rate", 1, 3, 100.0 / 3},
-		// #9 class-I operations: stay 1 ×2 (code 1), stay 2 (3 = infection), stay 7 (1).
-		{"ssi_class1", 1, 4, 25},
-		// low-risk tier 1: stays 1, 2, 3, 4, 7; stay 4 died.
-		{"low_risk_mortality", 1, 5, 20},
-		{"mortality", 1, 7, 100.0 / 7},
-		{"surgical_mortality", 0, 5, 0},
-		// LOS 5+3+1+7+4+5+4 = 29.
-		{"alos", 29, 7, 29.0 / 7},
-		{"bed_days", 29, 0, 29},
-		// pre-op days: 1 (stay 1) + 1 (2) + 0 (3) + 1 (6) + 1 (7).
-		{"preop_days", 4, 5, 0.8},
-		// stay 5 (M5) re-admitted 15 days later as stay 6; 6 alive discharges.
-		{"readmit31_rate", 1, 6, 100.0 / 6},
-		// 29 bed-days ÷ (10 physicians × 365 days).
-		{"bed_days_per_physician", 29, 3650, 29.0 / 3650},
-		{"cost_per_stay", 92000, 7, 92000.0 / 7},
-		{"drug_cost_per_stay", 17600, 7, 17600.0 / 7},
-		{"drug_share", 17600, 92000, 1760000.0 / 92000},
-		// 2020: (9000+10000)/2 = 9500, drug (2500+5000)/2 = 3750.
-		{"cost_growth", 92000.0 / 7, 9500, (92000.0/7 - 9500) / 9500 * 100},
-		{"drug_cost_growth", 17600.0 / 7, 3750, (17600.0/7 - 3750) / 3750 * 100},
-		// grouped: all but stay 5.
-		{"grouped_rate", 6, 7, 600.0 / 7},
-		{"cmi", 1.5 + 1.5 + 0.8 + 2.0 + 3.0 + 0.9, 6, 9.7 / 6},
-		{"drg_count", 5, 0, 5},
-		// GB1 in 2021 over all data: LOS 5, 3, 8 (mean 16/3), cost 10000, 8000, 12000 (mean 10000);
-		// every other DRG has one case (ratio 1).
-		{"time_index", 5/(16.0/3) + 3/(16.0/3) + 4, 6, (5/(16.0/3) + 3/(16.0/3) + 4) / 6},
-		{"cost_index", 1 + 0.8 + 4, 6, 5.8 / 6},
-	}
+	tests := handExpect
 	for _, tc := range tests {
 		t.Run(tc.code, func(t *testing.T) {
 			v, ok := res.Find("H1", "", 0, tc.code)
@@ -273,6 +279,101 @@ func TestQueryValidation(t *testing.T) {
 	} {
 		if _, err := Compute(context.Background(), src, q); err == nil {
 			t.Errorf("%+v: want error", q)
+		}
+	}
+}
+
+// TestEveryIndicatorHasHandCase makes sure no computed indicator escapes the
+// hand-made check.
+func TestEveryIndicatorHasHandCase(t *testing.T) {
+	defs, err := Registry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, e := range handExpect {
+		have[e.code] = true
+	}
+	for _, d := range defs {
+		if d.Kind != KindInput && !have[d.Code] {
+			t.Errorf("indicator %s has no hand-worked case", d.Code)
+		}
+	}
+}
+
+func TestLinkReadmissions(t *testing.T) {
+	d := func(m, dd int) time.Time { return time.Date(2021, time.Month(m), dd, 0, 0, 0, 0, time.UTC) }
+	facts := []Fact{
+		// same MRN, next admission exactly 31 days after discharge → readmitted
+		{StayID: 1, MRNKey: "H|1", AdmDate: d(1, 1), DisDate: d(1, 5)},
+		{StayID: 2, MRNKey: "H|1", AdmDate: d(2, 5), DisDate: d(2, 8)},
+		// 32 days later → not
+		{StayID: 3, MRNKey: "H|1", AdmDate: d(3, 12), DisDate: d(3, 15)},
+		// planned (B36C = 2) → not, even 3 days later
+		{StayID: 4, MRNKey: "H|2", AdmDate: d(1, 1), DisDate: d(1, 2), ReadmitPlanned: true},
+		{StayID: 5, MRNKey: "H|2", AdmDate: d(1, 5), DisDate: d(1, 6)},
+		// different MRN (another hospital) but same ID number → readmitted
+		{StayID: 6, MRNKey: "H|3", IDKey: "x", AdmDate: d(4, 1), DisDate: d(4, 3)},
+		{StayID: 7, MRNKey: "G|9", IDKey: "x", AdmDate: d(4, 10), DisDate: d(4, 12)},
+	}
+	Link(facts)
+	want := map[int64]bool{1: true, 6: true}
+	for _, f := range facts {
+		if f.Readmit31 != want[f.StayID] {
+			t.Errorf("stay %d: readmit31 = %v, want %v", f.StayID, f.Readmit31, want[f.StayID])
+		}
+	}
+}
+
+func TestEstimateTiers(t *testing.T) {
+	// ln mortality of A, B, C, D: ln .001, ln .01, ln .1, ln .1 → mean and
+	// population SD worked out: logs −6.9078, −4.6052, −2.3026, −2.3026;
+	// mean −4.0295, SD 1.9069; z(A) = −1.509 → 1; z(B) = −0.302 → 2;
+	// z(C) = z(D) = 0.906 → 3; E has no deaths → 1.
+	got := EstimateTiers(map[string][2]float64{"A": {1, 1000}, "B": {1, 100}, "C": {10, 100}, "D": {1, 10}, "E": {0, 50}})
+	want := map[string]int{"A": 1, "B": 2, "C": 3, "D": 3, "E": 1}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("tier %s = %d, want %d", k, got[k], v)
+		}
+	}
+}
+
+func TestParseMeasure(t *testing.T) {
+	tests := []struct {
+		src, canon, sql string
+		bad             bool
+	}{
+		{src: "surgical AND level4", canon: "(surgical AND level4)", sql: "COUNT(*) FILTER (WHERE (surgical AND level4))"},
+		{src: "los IF NOT death", canon: "los IF NOT death", sql: "COALESCE(SUM(los) FILTER (WHERE (NOT death)), 0)"},
+		{src: "op_visits + er_visits", canon: "op_visits + er_visits"},
+		{src: "DISTINCT drg IF grouped", canon: "DISTINCT drg IF grouped"},
+		{src: "INPUT(physicians) * DAYS", canon: "INPUT(physicians) * DAYS"},
+		{src: "los > 30 OR (death AND surgical)", canon: "(los > 30 OR (death AND surgical))"},
+		{src: "nosuch", bad: true},
+		{src: "surgical AND", bad: true},
+		{src: "los + op_visits", bad: true},
+		{src: "surgical; DROP TABLE stays", bad: true},
+		{src: "DISTINCT los", bad: true},
+		{src: "", bad: true},
+	}
+	for _, tc := range tests {
+		m, err := ParseMeasure(tc.src)
+		if tc.bad {
+			if err == nil {
+				t.Errorf("%q: want error", tc.src)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tc.src, err)
+			continue
+		}
+		if m.Src != tc.canon {
+			t.Errorf("%q: canonical %q, want %q", tc.src, m.Src, tc.canon)
+		}
+		if tc.sql != "" && m.SQL() != tc.sql {
+			t.Errorf("%q: SQL %q, want %q", tc.src, m.SQL(), tc.sql)
 		}
 	}
 }

@@ -51,20 +51,20 @@ type px struct {
 }
 
 type stay struct {
-	id              int64
-	org, dept, mrn  string
-	adm, dis        time.Time
-	los             int
-	route, way, b38 string
-	plan            string
-	dx              []frontpage.Diagnosis
-	px              []px
-	total, drug     float64
-	drg             string
-	weight          float64
-	tier            int
-	idno            string
-	ageDays         int
+	id                    int64
+	org, dept, mrn        string
+	adm, dis              time.Time
+	los                   int
+	route, way, b38       string
+	plan                  string
+	dx                    []frontpage.Diagnosis
+	px                    []px
+	total, drug, material float64
+	drg                   string
+	weight                float64
+	tier                  int
+	idno                  string
+	ageDays               int
 }
 
 func (s stay) build() (*frontpage.Stay, indicator.DRGInfo) {
@@ -79,6 +79,9 @@ func (s stay) build() (*frontpage.Stay, indicator.DRGInfo) {
 	}
 	fs.Costs[frontpage.CostTotal] = frontpage.Some(s.total)
 	fs.Costs[frontpage.CostWesternDrugs] = frontpage.Some(s.drug)
+	if s.material > 0 {
+		fs.Costs[frontpage.CostSurgMaterial] = frontpage.Some(s.material)
+	}
 	g := indicator.DRGInfo{}
 	if s.drg != "" {
 		g = indicator.DRGInfo{Grouped: true, DRG: s.drg, ADRG: s.drg[:2], MDC: s.drg[:1], Weight: s.weight, Tier: s.tier}
@@ -117,7 +120,7 @@ var handStays = []stay{
 		total: 3000, drug: 1500},
 	{id: 6, org: "H1", dept: "B", mrn: "M5", adm: day(2021, 3, 20), dis: day(2021, 3, 25), los: 5, route: "1", way: "1",
 		dx: dx("I21.000", "1"), px: []px{{"36.0600", "经皮冠状动脉支架置入术", "4", "2", "", day(2021, 3, 21)}},
-		total: 40000, drug: 4000, drg: "FM1", weight: 3.0, tier: 2},
+		total: 40000, drug: 4000, material: 15000, drg: "FM1", weight: 3.0, tier: 2},
 	{id: 7, org: "H1", dept: "A", mrn: "M7", adm: day(2021, 3, 10), dis: day(2021, 3, 14), los: 4, route: "2", way: "1",
 		dx:    dx("O82.000", "1", "T81.000", "4"),
 		px:    []px{{"74.1x00", "子宫下段剖宫产术", "3", "1", "1", day(2021, 3, 11)}},
