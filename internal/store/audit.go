@@ -57,7 +57,7 @@ func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 	if f.Limit > 5000 {
 		f.Limit = 5000
 	}
-	rows, err := db.db.QueryContext(ctx, `SELECT audit_id, at, coalesce(user_id, 0), username, action, target, detail, ip, ok FROM web_audit
+	rows, err := db.db.QueryContext(ctx, `SELECT audit_id, logged_at, coalesce(user_id, 0), username, action, target, detail, ip, ok FROM web_audit
 		WHERE (? = '' OR action = ?) AND (? = '' OR username = ?) ORDER BY audit_id DESC LIMIT ? OFFSET ?`,
 		f.Action, f.Action, f.Username, f.Username, f.Limit, f.Offset)
 	if err != nil {

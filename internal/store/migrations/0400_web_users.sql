@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS web_user_depts (
 CREATE SEQUENCE IF NOT EXISTS web_audit_id_seq START 1;
 CREATE TABLE IF NOT EXISTS web_audit (
 	audit_id  BIGINT PRIMARY KEY DEFAULT nextval('web_audit_id_seq'),
-	at        TIMESTAMP NOT NULL DEFAULT current_timestamp,
+	logged_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
 	user_id   BIGINT,
 	username  VARCHAR NOT NULL DEFAULT '',
 	action    VARCHAR NOT NULL,

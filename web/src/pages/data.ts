@@ -1,0 +1,70 @@
+import { api, upload, APIError } from '../api';
+import { h, clear, t, fmtNum, notice } from '../util';
+import { table } from '../table';
+
+export async function dataPage(main: HTMLElement) {
+  const r = await api<any>('/imports');
+  const status = h('div.upload-status');
+  const file = h('input', { type: 'file', name: 'file', accept: '.csv,.xlsx,.txt,.tsv' }) as HTMLInputElement;
+  const kind = h('select', { name: 'kind' }, r.kinds.map((k: any) => h('option', { value: k.kind, disabled: !k.available }, t(k.name_cn, k.name_en) + (k.available ? '' : t('（即将支持）', ' (coming)'))))) as HTMLSelectElement;
+  const bar = h('div.progress-bar');
+  const progress = h('div.progress', bar);
+  const setProgress = (frac: number, text: string) => { bar.style.width = Math.round(frac * 100) + '%'; status.textContent = text; };
+
+  async function start(e: Event) {
+    e.preventDefault();
+    if (!file.files || !file.files[0]) { status.textContent = t('请选择文件', 'Choose a file'); return; }
+    const fd = new FormData();
+    fd.append('file', file.files[0]);
+    try {
+      setProgress(0, t('上传中…', 'Uploading…'));
+      let job = await upload('/imports?kind=' + encodeURIComponent(kind.value), fd, (f) => setProgress(f * 0.5, t(`上传中… ${Math.round(f * 100)}%`, `Uploading… ${Math.round(f * 100)}%`)));
+      while (!job.done) {
+        setProgress(0.5, t(`导入中… 已读取 ${job.rows_read} 行`, `Importing… ${job.rows_read} rows read`));
+        await new Promise((res) => setTimeout(res, 500));
+        job = await api('/imports/' + job.id);
+      }
+      setProgress(1, job.status === 'ok'
+        ? t(`导入完成：成功 ${job.rows_good} 行（新增 ${job.inserted}，替换 ${job.replaced}），错误 ${job.rows_bad} 行`, `Imported: ${job.rows_good} good rows (${job.inserted} new, ${job.replaced} replaced), ${job.rows_bad} bad rows`)
+        : t('导入失败：', 'Import failed: ') + job.message);
+      if (job.import_id) await showErrors(job.import_id);
+      await refreshHistory();
+    } catch (ex) {
+      status.textContent = ex instanceof APIError ? t(ex.message, ex.en) : String(ex);
+    }
+  }
+
+  const errorsBox = h('div.errors-box');
+  async function showErrors(id: number) {
+    const e = await api<any>(`/imports/${id}/errors`);
+    clear(errorsBox, h('section.panel', h('div.panel-head', h('h2', t(`导入 #${id} 的错误行报告`, `Row errors of import #${id}`))),
+      e.errors.length === 0 ? h('div.empty', t('没有错误行', 'no row errors')) :
+        table<any>([
+          { key: 'file', label: t('文件', 'File') }, { key: 'line', label: t('行号', 'Line'), num: true },
+          { key: 'column', label: t('列', 'Column') }, { key: 'field', label: t('字段', 'Field') },
+          { key: 'reason', label: t('原因', 'Reason'), value: (x) => t(x.reason_cn, x.reason_en) },
+        ], e.errors, { exportURL: `/api/v1/imports/${id}/errors?format=xlsx` })));
+    errorsBox.scrollIntoView({ block: 'nearest' });
+  }
+
+  const history = h('div');
+  async function refreshHistory() {
+    const r2 = await api<any>('/imports');
+    clear(history, table<any>([
+      { key: 'id', label: 'ID', num: true }, { key: 'kind', label: t('类型', 'Kind') }, { key: 'file', label: t('文件', 'File') },
+      { key: 'started_at', label: t('开始', 'Started') },
+      { key: 'rows_read', label: t('读取', 'Read'), num: true, render: (x) => fmtNum(x.rows_read, 'int') },
+      { key: 'rows_good', label: t('成功', 'Good'), num: true, render: (x) => fmtNum(x.rows_good, 'int') },
+      { key: 'rows_bad', label: t('错误', 'Bad'), num: true, render: (x) => x.rows_bad ? h('a', { href: '#', onclick: (e: Event) => { e.preventDefault(); showErrors(x.id); } }, fmtNum(x.rows_bad, 'int')) : '0' },
+      { key: 'status', label: t('状态', 'Status'), render: (x) => h('span.badge.' + x.status, x.status === 'ok' ? t('成功', 'ok') : t('失败', 'failed')) },
+      { key: 'message', label: t('说明', 'Message') },
+    ], r2.imports, { exportName: 'imports' }));
+  }
+  await refreshHistory();
+  clear(main,
+    h('div.page-head', h('h1', t('数据管理', 'Data')), h('span.sub', t('上传病案首页（CSV/XLSX，UTF-8或GBK，国家接口代码、中文或拼音表头）', 'Upload front pages (CSV/XLSX, UTF-8 or GBK, national codes, Chinese or pinyin headers)'))),
+    h('section.panel', h('form.upload', { onsubmit: start }, h('label', t('类型', 'Kind')), kind, file, h('button.btn.primary', { type: 'submit' }, t('上传并导入', 'Upload and import'))), progress, status),
+    notice(t('同一机构+病案号+住院次数的病例会被新导入的版本替换，相关的DRG与质控结果一并删除。', 'A stay with the same organisation + MRN + admission number is replaced by the new import, together with its DRG and quality results.')),
+    errorsBox,
+    h('section.panel', h('div.panel-head', h('h2', t('导入历史', 'Import history'))), history));
+}
