@@ -370,6 +370,12 @@ func runExplain(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.Stdout, " — %s", r.Reason)
 	}
 	fmt.Fprintln(env.Stdout)
+	if r.Trace != nil && r.Trace.Principal != "" {
+		fmt.Fprintf(env.Stdout, "主要诊断 principal diagnosis: %s %s\n", r.Trace.Principal, s.DxName(r.Trace.Principal))
+	}
+	if r.Trace != nil && r.Trace.PrincipalProc != "" {
+		fmt.Fprintf(env.Stdout, "主要手术 principal procedure: %s %s\n", r.Trace.PrincipalProc, s.ProcName(r.Trace.PrincipalProc))
+	}
 	if lang == "" || lang == "zh" {
 		fmt.Fprintln(env.Stdout, r.Trace.Render("zh"))
 	}

@@ -106,7 +106,7 @@ func TestGroupExplain(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d %s", code, errs)
 	}
-	for _, want := range []string{"ES31", "进入 MDCE", "entered MDCE", "J96.900x001"} {
+	for _, want := range []string{"ES31", "进入 MDCE", "entered MDCE", "J96.900x001", "principal diagnosis: J18.900"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("explain lacks %q:\n%s", want, out)
 		}

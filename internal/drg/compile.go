@@ -897,3 +897,8 @@ type DRGInfo struct {
 	DRG, ADRG, MDC, Name, Rule string
 	Tier                       Tier
 }
+
+// DxName and ProcName return the dictionary name of a code when the pack
+// ships the code dictionaries (codes/*_names.csv), else "".
+func (s *Scheme) DxName(code string) string   { return s.dxNames[code] }
+func (s *Scheme) ProcName(code string) string { return s.pxNames[code] }
