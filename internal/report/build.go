@@ -200,6 +200,13 @@ func Build(ctx context.Context, src indicator.Source, opt Options) (*Data, error
 			d.Headline = append(d.Headline, x)
 		}
 	}
+	if len(d.Headline) < len(headlineFigs) {
+		// Without DRG results the CMI card gives way to mortality, so the
+		// summary keeps a full row of cards.
+		if x, ok := mk(fig{code: "mortality", key: KeyMortality}); ok && x.Value.Valid {
+			d.Headline = append(d.Headline, x)
+		}
+	}
 	var omitted []string
 	for _, t := range tableDefs {
 		tb := Table{Title: t.title, Note: t.note}
@@ -249,13 +256,17 @@ func Build(ctx context.Context, src indicator.Source, opt Options) (*Data, error
 	if err := monthly(ctx, src, opt, org, d); err != nil {
 		return nil, err
 	}
-	if p := res.Provenance; p.DataSource != "" {
-		d.Notes = append(d.Notes, "数据："+p.DataSource)
-	}
+	// Catalogue caveats of the report year only (the engine also lists the
+	// comparison years); the data-source line names the store file, which
+	// means nothing to a reader of the published report.
+	prefix := fmt.Sprintf("%d:", opt.Year)
 	for _, c := range res.Provenance.Catalogs {
-		d.Notes = append(d.Notes, "目录："+c)
+		if rest, ok := strings.CutPrefix(c, prefix); ok {
+			d.Notes = append(d.Notes, "计算口径："+strings.TrimSpace(rest))
+		}
 	}
 	d.Notes = append(d.Notes, res.Provenance.Notes...)
+	d.Notes = uniq(d.Notes)
 	return d, nil
 }
 

@@ -115,8 +115,8 @@ func TestBuild(t *testing.T) {
 	if err := RenderHTML(&html, d, nil); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(html.String(), "测试医院") || !strings.Contains(html.String(), "<svg") {
-		t.Error("HTML lacks the hospital name or the charts")
+	if !strings.Contains(html.String(), "测试医院") || !strings.Contains(html.String(), "<svg") || !strings.Contains(html.String(), "<th>CMI</th>") {
+		t.Error("HTML lacks the hospital name, the charts or the department CMI column")
 	}
 }
 
@@ -160,6 +160,13 @@ func TestBuildMissingInputs(t *testing.T) {
 	}
 	if strings.Contains(html.String(), "NaN") || strings.Contains(html.String(), "Inf") {
 		t.Error("HTML shows NaN/Inf")
+	}
+	if strings.Contains(html.String(), "<th>CMI</th>") {
+		t.Error("department CMI column shown without DRG results")
+	}
+	// The CMI card gives way to mortality.
+	if last := d.Headline[len(d.Headline)-1]; last.Key != KeyMortality || len(d.Headline) != len(headlineFigs) {
+		t.Errorf("headline without CMI: %d cards, last %q", len(d.Headline), last.Key)
 	}
 }
 

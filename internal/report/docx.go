@@ -221,13 +221,21 @@ func (db *docBody) build(d *Data) {
 	if len(d.Departments) > 0 {
 		db.heading("科室运行情况")
 		db.text("", "按出院人次排序，各临床科室"+y+"年主要运行指标如下（出院科室口径）。")
+		cmi := d.DeptHas("cmi")
 		var rows [][]cell
 		for i, r := range d.Departments {
-			rows = append(rows, []cell{c(itoa(i + 1)), c(r.Name), cr(Figure{Kind: Count}.text(r.Discharges)), changeCell(d.DeptChange(r)),
-				cr(valueText(r.AvgLOS, 1, "")), cr(valueText(r.SurgeryRate, 2, "%")), cr(valueText(r.Grade4Rate, 2, "%")),
-				cr(valueText(r.CMI, 2, "")), cr(valueText(r.AvgCost, 2, ""))})
+			row := []cell{c(itoa(i + 1)), c(r.Name), cr(Figure{Kind: Count}.text(r.Discharges)), changeCell(d.DeptChange(r)),
+				cr(valueText(r.AvgLOS, 1, "")), cr(valueText(r.SurgeryRate, 2, "%")), cr(valueText(r.Grade4Rate, 2, "%"))}
+			if cmi {
+				row = append(row, cr(valueText(r.CMI, 2, "")))
+			}
+			rows = append(rows, append(row, cr(valueText(r.AvgCost, 2, ""))))
 		}
-		db.table("临床科室出院人次排名", []string{"排名", "科室", "出院人次", "同比", "平均住院日", "手术占比", "四级手术占比", "CMI", "次均费用（元）"}, rows)
+		header := []string{"排名", "科室", "出院人次", "同比", "平均住院日", "手术占比", "四级手术占比"}
+		if cmi {
+			header = append(header, "CMI")
+		}
+		db.table("临床科室出院人次排名", append(header, "次均费用（元）"), rows)
 	}
 
 	db.heading("DRG 病例组合分析")

@@ -322,3 +322,28 @@ func (d *Data) DocTitle() string {
 func (d *Data) DeptChange(r DeptRow) Change {
 	return Figure{Kind: Count, Better: Neutral, Value: r.Discharges, Prior: r.PriorDischarges}.Change()
 }
+
+// DeptHas reports whether any department has a value in the column ("cmi",
+// "grade4", "surgery", "cost", "los"), so templates can drop a column that
+// would be all dashes (CMI before DRG grouping).
+func (d *Data) DeptHas(col string) bool {
+	for _, r := range d.Departments {
+		var v Value
+		switch col {
+		case "cmi":
+			v = r.CMI
+		case "grade4":
+			v = r.Grade4Rate
+		case "surgery":
+			v = r.SurgeryRate
+		case "cost":
+			v = r.AvgCost
+		case "los":
+			v = r.AvgLOS
+		}
+		if v.Valid {
+			return true
+		}
+	}
+	return false
+}
