@@ -75,14 +75,15 @@ func (in *injector) apply(s *frontpage.Stay, index int) *Defect {
 		kinds = append(kinds, DefectAgeDiagnosis)
 	}
 	neonate := s.AgeYears.V == 0 && s.AgeDays.Valid && s.AgeDays.V <= 28
-	if neonate || s.BirthWeights[0].Valid {
-		// rare stays get their own defects more often, so small files still contain them
-		kinds = append(kinds, DefectNewbornNoWeight, DefectNewbornNoWeight, DefectNewbornNoWeight)
-	}
-	if s.Died() {
-		kinds = append(kinds, DefectDeathNoCause, DefectDeathNoCause, DefectDeathNoCause)
-	}
 	kind := kinds[r.intn(len(kinds))]
+	// Stays of rare kinds get their own defects half of the time, so small
+	// files still contain every kind.
+	switch {
+	case s.Died() && r.chance(0.5):
+		kind = DefectDeathNoCause
+	case (neonate || s.BirthWeights[0].Valid) && r.chance(0.5):
+		kind = DefectNewbornNoWeight
+	}
 	d := &Defect{Year: in.year, OrgCode: s.OrgCode, MRN: s.MRN, AdmissionNo: s.AdmissionNo, Kind: kind}
 	switch kind {
 	case DefectMissingField:

@@ -254,7 +254,7 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 		twins := r.chance(0.015)
 		code := "Z37.000x001"
 		if twins {
-			code = "Z37.200"
+			code = "Z37.200x003"
 		}
 		s.Diagnoses = append(s.Diagnoses, frontpage.Diagnosis{Code: code, Name: h.cat.names["dx\x00"+code], POA: "4"})
 		mean, sd := 3300.0, 420.0
