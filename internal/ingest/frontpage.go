@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 )
@@ -45,14 +44,37 @@ type colAct struct {
 	recode map[string]string // mapping "value" lines for the field
 	layout string            // mapping "date_format" for the field
 	line   int               // procedure line for incision columns
+	dx, px int               // diagnosis / procedure line the column feeds (-1: none), to size the slices once
 }
 
 // plan is the column plan of a front-page file.
 type plan struct {
-	cols      []colAct
-	defaults  []defaultVal
-	incision  bool // file has split QKDJn/QKYHLBn columns
-	checkUTF8 bool
+	cols     []colAct
+	defaults []defaultVal
+	incision bool    // file has split QKDJn/QKYHLBn columns
+	dxCols   [][]int // dxCols[line] = columns feeding diagnosis line
+	pxCols   [][]int // pxCols[line] = columns feeding procedure line
+}
+
+// lastLine returns the highest line with a non-empty cell, or -1. Lines are
+// probed from the top because wide layouts leave the high lines empty.
+func lastLine(lines [][]int, offs []uint32) int {
+	for l := len(lines) - 1; l >= 0; l-- {
+		for _, ci := range lines[l] {
+			if 2*ci+1 < len(offs) && offs[2*ci] != offs[2*ci+1] {
+				return l
+			}
+		}
+	}
+	return -1
+}
+
+func addLine(lines [][]int, line, col int) [][]int {
+	for len(lines) <= line {
+		lines = append(lines, nil)
+	}
+	lines[line] = append(lines[line], col)
+	return lines
 }
 
 type defaultVal struct {
@@ -122,17 +144,27 @@ func loadOptMapping(opt *Options) (*Mapping, error) {
 // readHeader returns the first non-empty record (the header) and its line.
 func readHeader(src source) ([]string, int, error) {
 	for {
-		rec, line, err := src.next()
+		text, offs, line, err := src.next()
 		if err == io.EOF {
 			return nil, 0, errEmpty
 		}
 		if err != nil {
 			return nil, line, fmt.Errorf("表头 header: %w", err)
 		}
-		if !blankRecord(rec) {
-			return append([]string(nil), rec...), line, nil
+		if rec := fields(text, offs); !blankRecord(rec) {
+			return rec, line, nil
 		}
 	}
+}
+
+// blankText reports whether every field of a record is blank.
+func blankText(text string, offs []uint32) bool {
+	for k := 0; k < len(offs)/2; k++ {
+		if strings.TrimSpace(field(text, offs, k)) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func blankRecord(rec []string) bool {
@@ -147,7 +179,10 @@ func blankRecord(rec []string) bool {
 // buildPlan resolves the header into column actions and checks the required
 // columns.
 func buildPlan(header []string, m *Mapping, rep *Report) (*plan, error) {
-	p := &plan{cols: make([]colAct, len(header)), checkUTF8: rep.Encoding == "utf-8" || rep.Encoding == "utf-8-bom"}
+	p := &plan{cols: make([]colAct, len(header))}
+	for i := range p.cols {
+		p.cols[i].dx, p.cols[i].px = -1, -1
+	}
 	have := map[string]bool{}
 	styles := map[string]int{}
 	seenIgnored := map[string]bool{}
@@ -179,6 +214,7 @@ func buildPlan(header []string, m *Mapping, rep *Report) (*plan, error) {
 			continue
 		}
 		a := &p.cols[i]
+		a.dx, a.px = -1, -1
 		switch t.sp {
 		case spIncisionCls, spIncisionHeal:
 			a.kind, a.line = actIncisionCls, t.line
@@ -199,6 +235,13 @@ func buildPlan(header []string, m *Mapping, rep *Report) (*plan, error) {
 			continue
 		}
 		have[a.field.Code] = true
+		a.dx, a.px = dxLine(a.field), pxLine(a.field)
+		if a.dx >= 0 {
+			p.dxCols = addLine(p.dxCols, a.dx, i)
+		}
+		if a.px >= 0 {
+			p.pxCols = addLine(p.pxCols, a.px, i)
+		}
 		if m != nil {
 			a.recode = m.Values[a.field.Code]
 			a.layout = m.DateFormats[a.field.Code]
@@ -240,15 +283,17 @@ func majorityStyle(styles map[string]int) string {
 }
 
 // rawBatch is a batch of split records travelling from the reader to the
-// converter. Cells are stored flat to avoid one allocation per record.
+// converter: each record is one string, field boundaries are stored flat
+// in offs (pointer-free, so the GC does not scan them).
 type rawBatch struct {
-	cells []string
-	recs  []rawRec
+	offs []uint32
+	recs []rawRec
 }
 
 type rawRec struct {
 	line       int
-	start, end int
+	text       string
+	start, end int // range of offs
 	err        *recordError
 }
 
@@ -359,7 +404,7 @@ func splitRecords(ctx context.Context, src source, batchSize int, out chan<- *ra
 	get := func() *rawBatch {
 		select {
 		case b := <-free:
-			b.cells, b.recs = b.cells[:0], b.recs[:0]
+			b.offs, b.recs = b.offs[:0], b.recs[:0]
 			return b
 		default:
 			return &rawBatch{recs: make([]rawRec, 0, batchSize)}
@@ -375,7 +420,7 @@ func splitRecords(ctx context.Context, src source, batchSize int, out chan<- *ra
 	}
 	b := get()
 	for {
-		rec, line, err := src.next()
+		text, offs, line, err := src.next()
 		if err == io.EOF {
 			break
 		}
@@ -386,12 +431,12 @@ func splitRecords(ctx context.Context, src source, batchSize int, out chan<- *ra
 			}
 			b.recs = append(b.recs, rawRec{line: line, err: re})
 		} else {
-			if blankRecord(rec) {
+			if blankText(text, offs) {
 				continue
 			}
-			st := len(b.cells)
-			b.cells = append(b.cells, rec...)
-			b.recs = append(b.recs, rawRec{line: line, start: st, end: len(b.cells)})
+			st := len(b.offs)
+			b.offs = append(b.offs, offs...)
+			b.recs = append(b.recs, rawRec{line: line, text: text, start: st, end: len(b.offs)})
 		}
 		if len(b.recs) >= batchSize {
 			if err := send(b); err != nil {
@@ -420,6 +465,8 @@ type converter struct {
 	incHeal   []string
 	incLines  []int
 	rowErrs   []RowError
+	dxArena   []frontpage.Diagnosis
+	pxArena   []frontpage.Procedure
 }
 
 type seenKey struct {
@@ -455,7 +502,7 @@ func (c *converter) convert(rb *rawBatch) *convBatch {
 			c.cur.errs = append(c.cur.errs, RowError{File: c.name, Line: r.line, ReasonCN: r.err.cn, ReasonEN: r.err.en})
 			continue
 		}
-		c.row(rb.cells[r.start:r.end], r.line)
+		c.row(r.text, rb.offs[r.start:r.end], r.line)
 	}
 	out := c.cur
 	c.newBatch()
@@ -479,45 +526,63 @@ func (c *converter) fieldErr(line int, f *frontpage.Field, cn, en string) {
 	c.rowErrs = append(c.rowErrs, RowError{File: c.name, Line: line, Column: f.Code, Field: f.Code, ReasonCN: cn, ReasonEN: en})
 }
 
-func (c *converter) row(rec []string, line int) {
+func (c *converter) row(text string, offs []uint32, line int) {
 	c.rowErrs = c.rowErrs[:0]
-	if len(rec) != c.ncols && !(len(rec) > c.ncols && blankRecord(rec[c.ncols:])) {
-		c.rowErr(line, nil, fmt.Sprintf("列数不符：应为 %d 列，实际 %d 列（文件截断或引号未闭合？）", c.ncols, len(rec)),
-			fmt.Sprintf("wrong number of columns: want %d, got %d (truncated file or unterminated quote?)", c.ncols, len(rec)))
+	n := len(offs) / 2
+	if n != c.ncols && !(n > c.ncols && blankText(text, offs[2*c.ncols:])) {
+		c.rowErr(line, nil, fmt.Sprintf("列数不符：应为 %d 列，实际 %d 列（文件截断或引号未闭合？）", c.ncols, n),
+			fmt.Sprintf("wrong number of columns: want %d, got %d (truncated file or unterminated quote?)", c.ncols, n))
 		c.finishBad()
 		return
 	}
-	st := frontpage.Stay{}
-	s := &st
-	for ci, cell := range rec[:min(len(rec), c.ncols)] {
-		if len(cell) == 0 {
+	// Size the diagnosis and procedure lists once, from per-batch arenas,
+	// instead of growing them cell by cell.
+	cols := c.p.cols[:min(n, c.ncols)]
+	maxDx, maxPx := lastLine(c.p.dxCols, offs), lastLine(c.p.pxCols, offs)
+	c.cur.stays = append(c.cur.stays, frontpage.Stay{})
+	s := &c.cur.stays[len(c.cur.stays)-1]
+	if maxDx >= 0 {
+		s.Diagnoses = c.dxSlice(maxDx + 1)
+	}
+	if maxPx >= 0 {
+		s.Procedures = c.pxSlice(maxPx + 1)
+	}
+	for ci := range cols {
+		if offs[2*ci] == offs[2*ci+1] {
 			continue
 		}
-		a := &c.p.cols[ci]
+		a := &cols[ci]
 		if a.kind == actSkip {
 			continue
 		}
-		if c.p.checkUTF8 && !utf8.ValidString(cell) {
-			c.rowErr(line, a, "含有非 UTF-8 字节（文件编码混杂？）", "invalid UTF-8 bytes (mixed encodings?)")
+		cell := field(text, offs, ci)
+		if isSpace(cell[0]) || isSpace(cell[len(cell)-1]) {
+			if cell = strings.TrimSpace(cell); cell == "" {
+				continue
+			}
+		}
+		if len(cell) <= 3 && frontpage.IsBlank(cell) {
 			continue
 		}
 		switch a.kind {
 		case actField:
 			v := cell
 			if a.recode != nil {
-				if nv, ok := a.recode[strings.TrimSpace(v)]; ok {
-					v = nv
+				if nv, ok := a.recode[v]; ok {
+					if v = strings.TrimSpace(nv); frontpage.IsBlank(v) {
+						continue
+					}
 				}
 			}
-			if a.layout != "" && !frontpage.IsBlank(v) {
-				t, err := time.Parse(a.layout, strings.TrimSpace(v))
+			if a.layout != "" {
+				t, err := time.Parse(a.layout, v)
 				if err != nil {
 					c.rowErr(line, a, "日期与映射文件的 date_format 不符", fmt.Sprintf("date does not match date_format %q: %q", a.layout, v))
 					continue
 				}
 				v = frontpage.FormatDateTime(t)
 			}
-			if err := a.field.Set(s, v); err != nil {
+			if err := a.field.SetTrimmed(s, v); err != nil {
 				c.setErr(line, a, err)
 			}
 		case actIncisionCls:
@@ -533,7 +598,7 @@ func (c *converter) row(rec []string, line int) {
 				continue
 			}
 			if days >= 0 {
-				if err := a.field.Set(s, strconv.Itoa(days)); err != nil {
+				if err := a.field.SetTrimmed(s, strconv.Itoa(days)); err != nil {
 					c.setErr(line, a, err)
 				}
 			}
@@ -554,11 +619,56 @@ func (c *converter) row(rec []string, line int) {
 	}
 	c.checkStay(s, line)
 	if len(c.rowErrs) > 0 {
+		c.cur.stays = c.cur.stays[:len(c.cur.stays)-1]
 		c.finishBad()
 		return
 	}
 	s.Normalize()
-	c.add(st, line)
+	c.add(line)
+}
+
+func isSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0xE3 /* start of U+3000 ideographic space */
+}
+
+func (c *converter) dxSlice(n int) []frontpage.Diagnosis {
+	if len(c.dxArena)+n > cap(c.dxArena) {
+		c.dxArena = make([]frontpage.Diagnosis, 0, max(n, 8*c.batchSize))
+	}
+	off := len(c.dxArena)
+	c.dxArena = c.dxArena[:off+n]
+	return c.dxArena[off : off+n : off+n]
+}
+
+func (c *converter) pxSlice(n int) []frontpage.Procedure {
+	if len(c.pxArena)+n > cap(c.pxArena) {
+		c.pxArena = make([]frontpage.Procedure, 0, max(n, 4*c.batchSize))
+	}
+	off := len(c.pxArena)
+	c.pxArena = c.pxArena[:off+n]
+	return c.pxArena[off : off+n : off+n]
+}
+
+// dxLine is the diagnosis line a field feeds (0 = principal), or -1.
+func dxLine(f *frontpage.Field) int {
+	switch {
+	case f.Code == "C03C" || f.Code == "C04N" || f.Code == "C05C":
+		return 0
+	case isOtherDx(f.Code):
+		return f.Index
+	}
+	return -1
+}
+
+// pxLine is the procedure line a field feeds (0 = principal), or -1.
+func pxLine(f *frontpage.Field) int {
+	switch {
+	case isOtherPx(f.Code):
+		return f.Index
+	case f.Group == "procedure" || strings.HasPrefix(f.Code, "YS10x"):
+		return 0
+	}
+	return -1
 }
 
 func (c *converter) setErr(line int, a *colAct, err error) {
@@ -609,8 +719,11 @@ func (c *converter) finishBad() {
 	c.rowErrs = c.rowErrs[:0]
 }
 
-// add appends a good stay, handling duplicates (last one wins).
-func (c *converter) add(s frontpage.Stay, line int) {
+// add keeps the stay just built at the end of the batch, handling
+// duplicates (the last occurrence wins).
+func (c *converter) add(line int) {
+	last := len(c.cur.stays) - 1
+	s := &c.cur.stays[last]
 	var h maphash.Hash
 	h.SetSeed(c.seed)
 	h.WriteString(s.OrgCode)
@@ -625,15 +738,15 @@ func (c *converter) add(s frontpage.Stay, line int) {
 			ReasonEN: fmt.Sprintf("duplicate stay (same A01+A48+A49 as line %d); this later row is kept", prev.line)})
 		c.cur.bad++ // the superseded earlier row is not imported
 		if prev.batch == c.batchSeq {
-			c.cur.stays[prev.idx] = s
+			c.cur.stays[prev.idx] = *s
+			c.cur.stays = c.cur.stays[:last]
 			c.seen[k] = seenKey{line: int32(line), batch: prev.batch, idx: prev.idx}
 			return
 		}
 		c.cur.good-- // the earlier row was counted good in an earlier batch
 	}
-	c.cur.stays = append(c.cur.stays, s)
 	c.cur.good++
-	c.seen[k] = seenKey{line: int32(line), batch: c.batchSeq, idx: int32(len(c.cur.stays) - 1)}
+	c.seen[k] = seenKey{line: int32(line), batch: c.batchSeq, idx: int32(last)}
 }
 
 // monthsToDays converts the old interface's age-under-one-year in months to

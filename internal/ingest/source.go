@@ -3,7 +3,6 @@ package ingest
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -23,10 +22,13 @@ const sniffSize = 64 << 10
 
 // source yields the records of a table, header first.
 type source interface {
-	// next returns the next record and its physical line (sheet row for
-	// xlsx). The slice is only valid until the next call. A *recordError
-	// reports a broken record; reading may continue after it. io.EOF ends.
-	next() ([]string, int, error)
+	// next returns the next record as its text and field boundaries (see
+	// field), and its physical line (sheet row for xlsx). The offsets are
+	// only valid until the next call. A *recordError reports a broken
+	// record; reading may continue after it. io.EOF ends. Keeping records as
+	// one string plus pointer-free offsets keeps the garbage collector from
+	// scanning millions of string headers.
+	next() (string, []uint32, int, error)
 	close() error
 }
 
@@ -103,11 +105,6 @@ func sheetName(opt *Options, m *Mapping) string {
 	return ""
 }
 
-type csvSource struct {
-	cr     *csv.Reader
-	closer io.Closer
-}
-
 func newCSVSource(br *bufio.Reader, closer io.Closer, m *Mapping, rep *Report) (source, error) {
 	rep.Format = "csv"
 	sample, err := br.Peek(sniffSize)
@@ -154,32 +151,19 @@ func newCSVSource(br *bufio.Reader, closer io.Closer, m *Mapping, rep *Report) (
 		// GBK is a subset of GB18030, so one decoder serves both.
 		r = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
 	}
-	cr := csv.NewReader(r)
-	cr.Comma = sniffDelimiter(sample)
-	rep.Delimiter = string(cr.Comma)
-	cr.FieldsPerRecord = -1 // checked per row so a short row is a row error, not the end of the file
-	cr.LazyQuotes = true    // HIS exports contain bare quotes in free text
-	cr.ReuseRecord = true
-	return &csvSource{cr: cr, closer: closer}, nil
+	comma := sniffDelimiter(sample)
+	rep.Delimiter = string(comma)
+	fc := newFastCSV(r, comma, rep.Encoding == "utf-8" || rep.Encoding == "utf-8-bom")
+	return &csvFile{fastCSV: fc, closer: closer}, nil
 }
 
-func (s *csvSource) next() ([]string, int, error) {
-	rec, err := s.cr.Read()
-	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, pe.StartLine, &recordError{line: pe.StartLine, cn: "CSV 格式错误", en: "malformed CSV: " + pe.Err.Error()}
-		}
-		if err == io.EOF {
-			return nil, 0, io.EOF
-		}
-		return nil, 0, fmt.Errorf("读取 read: %w", err)
-	}
-	line, _ := s.cr.FieldPos(0)
-	return rec, line, nil
+// csvFile is a fastCSV that owns the underlying file.
+type csvFile struct {
+	*fastCSV
+	closer io.Closer
 }
 
-func (s *csvSource) close() error {
+func (s *csvFile) close() error {
 	if s.closer != nil {
 		return s.closer.Close()
 	}
@@ -232,7 +216,7 @@ func validGB18030Prefix(b []byte) (ok, four bool) {
 
 // sniffDelimiter picks the separator of the header line: the most frequent
 // of comma, tab, semicolon and vertical bar outside quotes.
-func sniffDelimiter(sample []byte) rune {
+func sniffDelimiter(sample []byte) byte {
 	line := sample
 	if i := bytes.IndexByte(sample, '\n'); i >= 0 {
 		line = sample[:i]
@@ -255,13 +239,15 @@ func sniffDelimiter(sample []byte) rune {
 			best, n = c, counts[c]
 		}
 	}
-	return rune(best)
+	return best
 }
 
 type xlsxSource struct {
 	f    *excelize.File
 	rows *excelize.Rows
 	row  int
+	buf  []byte
+	offs []uint32
 }
 
 func newXLSXSource(f *excelize.File, sheet string, rep *Report) (source, error) {
@@ -282,19 +268,25 @@ func newXLSXSource(f *excelize.File, sheet string, rep *Report) (source, error) 
 	return &xlsxSource{f: f, rows: rows}, nil
 }
 
-func (s *xlsxSource) next() ([]string, int, error) {
+func (s *xlsxSource) next() (string, []uint32, int, error) {
 	if !s.rows.Next() {
 		if err := s.rows.Error(); err != nil {
-			return nil, 0, fmt.Errorf("读取 xlsx read xlsx: %w", err)
+			return "", nil, 0, fmt.Errorf("读取 xlsx read xlsx: %w", err)
 		}
-		return nil, 0, io.EOF
+		return "", nil, 0, io.EOF
 	}
 	s.row++
 	cols, err := s.rows.Columns()
 	if err != nil {
-		return nil, s.row, &recordError{line: s.row, cn: "无法读取该行", en: "cannot read row: " + err.Error()}
+		return "", nil, s.row, &recordError{line: s.row, cn: "无法读取该行", en: "cannot read row: " + err.Error()}
 	}
-	return cols, s.row, nil
+	s.buf, s.offs = s.buf[:0], s.offs[:0]
+	for _, c := range cols {
+		st := len(s.buf)
+		s.buf = append(s.buf, c...)
+		s.offs = append(s.offs, uint32(st), uint32(len(s.buf)))
+	}
+	return string(s.buf), s.offs, s.row, nil
 }
 
 func (s *xlsxSource) close() error {
