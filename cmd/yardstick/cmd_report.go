@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/yardstick-health/yardstick/internal/drg"
+	"github.com/yardstick-health/yardstick/internal/frontpage"
+	"github.com/yardstick-health/yardstick/internal/qc"
 	"github.com/yardstick-health/yardstick/internal/report"
 	"github.com/yardstick-health/yardstick/internal/store"
 )
@@ -205,6 +207,9 @@ func buildReportData(ctx context.Context, env *cliEnv, f *reportFlags) (*report.
 	if err != nil {
 		return nil, err
 	}
+	if d.Quality, err = qualityFromStore(ctx, db, d.OrgCode, f.year); err != nil {
+		return nil, err
+	}
 	if f.hospital == "" {
 		var name string
 		row := db.SQL().QueryRowContext(ctx,
@@ -272,3 +277,83 @@ func drgLabels(ctx context.Context, db *store.DB) (names, tiers map[string]strin
 	}
 	return names, tiers, scheme
 }
+
+// qualityFromStore reads the front-page quality results of a year (written
+// by yardstick qc into qc_scores and qc_findings) through the stays'
+// discharge year. Nil when no stay of the year was checked.
+func qualityFromStore(ctx context.Context, db *store.DB, org string, year int) (*report.Quality, error) {
+	stats := func(y int) (*report.QualityStats, error) {
+		st := &report.QualityStats{}
+		err := db.SQL().QueryRowContext(ctx, `SELECT count(*), count(s.score), coalesce(sum(s.score), 0),
+			count(*) FILTER (WHERE s.score >= 90), count(*) FILTER (WHERE s.score >= 75 AND s.score < 90), count(*) FILTER (WHERE s.score < 75),
+			count(*) FILTER (WHERE coalesce(s.errors, 0) + coalesce(s.warnings, 0) + coalesce(s.infos, 0) > 0)
+			FROM qc_scores s JOIN stay_facts f ON f.stay_id = s.stay_id WHERE f.year = ? AND f.org_code = ?`, y, org).
+			Scan(&st.Checked, &st.Scored, &st.ScoreSum, &st.Bands[0], &st.Bands[1], &st.Bands[2], &st.WithFindings)
+		if err != nil {
+			return nil, fmt.Errorf("读取质控得分 read qc scores: %w", err)
+		}
+		if st.Checked == 0 {
+			return nil, nil
+		}
+		rows, err := db.SQL().QueryContext(ctx, `SELECT q.rule_id, coalesce(q.field, ''), min(q.severity), count(*), count(DISTINCT q.stay_id)
+			FROM qc_findings q JOIN stay_facts f ON f.stay_id = q.stay_id WHERE f.year = ? AND f.org_code = ?
+			GROUP BY 1, 2 ORDER BY 4 DESC, 1, 2 LIMIT 15`, y, org)
+		if err != nil {
+			return nil, fmt.Errorf("读取质控问题 read qc findings: %w", err)
+		}
+		defer rows.Close()
+		msgs := map[string]string{}
+		for _, r := range qc.Catalogue() {
+			msgs[r.ID] = r.MsgCN
+		}
+		for rows.Next() {
+			var r report.RuleRow
+			var field string
+			var sev int
+			if err := rows.Scan(&r.Code, &field, &sev, &r.Count, &r.Stays); err != nil {
+				return nil, fmt.Errorf("读取质控问题 read qc findings: %w", err)
+			}
+			r.Severity = qc.Severity(sev).CN()
+			r.Name = ruleName(msgs[r.Code], field)
+			if r.Name == "" {
+				r.Name = r.Code
+			}
+			st.Rules = append(st.Rules, r)
+		}
+		return st, rows.Err()
+	}
+	cur, err := stats(year)
+	if err != nil || cur == nil {
+		return nil, err
+	}
+	prior, err := stats(year - 1)
+	if err != nil {
+		return nil, err
+	}
+	return report.QualityResult(cur, prior, 15), nil
+}
+
+// ruleName renders a rule's Chinese message for one field as the rule's
+// name in the report: the field placeholders are filled, the value and the
+// expected value (which belong to one record) are left out.
+func ruleName(tpl, field string) string {
+	name := field
+	if f, ok := frontpage.FieldByCode(field); ok {
+		name = f.NameCN
+	}
+	s := strings.NewReplacer("{name}", name, "{field}", field, "{name_en}", "", "{value}", "", "{expect}", "").Replace(tpl)
+	// Join the words again without the gaps the removed values leave:
+	// Chinese takes no spaces, only two Latin words keep one between them.
+	words := strings.Fields(s)
+	var b strings.Builder
+	for i, w := range words {
+		if i > 0 && isLatinEnd(words[i-1]) && isLatinStart(w) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	}
+	return b.String()
+}
+
+func isLatinEnd(w string) bool   { r := []rune(w); return len(r) > 0 && r[len(r)-1] < 0x2E80 }
+func isLatinStart(w string) bool { r := []rune(w); return len(r) > 0 && r[0] < 0x2E80 }

@@ -556,17 +556,24 @@ func anyValid(vs []Value) bool {
 	return false
 }
 
+// QualityStats are the front-page quality counts of one year, as the store
+// aggregates them (qc_scores, qc_findings) or QualityTally accumulates them.
+type QualityStats struct {
+	Checked      int       // front pages checked
+	Scored       int       // of which scored (100-point standard)
+	ScoreSum     float64   // sum of the scores
+	Bands        [3]int    // scored pages ≥ 90 (甲), 75–89.99 (乙), < 75 (丙)
+	WithFindings int       // pages with at least one finding
+	Rules        []RuleRow // findings per rule (Count) and pages concerned (Stays)
+}
+
 // QualityTally accumulates front-page quality results stay by stay (the
-// caller runs the qc engine and scorer) into the report's quality section.
-// Only rule identifiers, names and counts are kept: never a patient field.
+// caller runs the qc engine and scorer). Only rule identifiers, names and
+// counts are kept: never a patient field.
 type QualityTally struct {
-	checked  int
-	scoreSum float64
-	scored   int
-	gradeA   int
-	withAny  int
-	bands    [3]int
-	rules    map[string]*RuleRow
+	st    QualityStats
+	rules map[string]*RuleRow
+	order []string
 }
 
 // Add records one checked front page: its 100-point score (negative = not
@@ -576,22 +583,21 @@ func (q *QualityTally) Add(score float64, findings []RuleRow) {
 	if q.rules == nil {
 		q.rules = map[string]*RuleRow{}
 	}
-	q.checked++
+	q.st.Checked++
 	if score >= 0 {
-		q.scored++
-		q.scoreSum += score
+		q.st.Scored++
+		q.st.ScoreSum += score
 		switch {
 		case score >= 90:
-			q.bands[0]++
-			q.gradeA++
+			q.st.Bands[0]++
 		case score >= 75:
-			q.bands[1]++
+			q.st.Bands[1]++
 		default:
-			q.bands[2]++
+			q.st.Bands[2]++
 		}
 	}
 	if len(findings) > 0 {
-		q.withAny++
+		q.st.WithFindings++
 	}
 	seen := map[string]bool{}
 	for _, f := range findings {
@@ -599,6 +605,7 @@ func (q *QualityTally) Add(score float64, findings []RuleRow) {
 		if r == nil {
 			r = &RuleRow{Code: f.Code, Name: f.Name, Severity: f.Severity}
 			q.rules[f.Code] = r
+			q.order = append(q.order, f.Code)
 		}
 		r.Count++
 		if !seen[f.Code] {
@@ -608,18 +615,38 @@ func (q *QualityTally) Add(score float64, findings []RuleRow) {
 	}
 }
 
-// Result returns the quality section; prior (may be nil) is last year's
-// tally for the 同比 column. top limits the rule table (0 = 15).
-func (q *QualityTally) Result(prior *QualityTally, top int) *Quality {
-	if q == nil || q.checked == 0 {
+// Stats returns the accumulated counts.
+func (q *QualityTally) Stats() *QualityStats {
+	if q == nil {
 		return nil
 	}
-	out := &Quality{Checked: q.checked}
+	st := q.st
+	st.Rules = nil
+	for _, c := range q.order {
+		st.Rules = append(st.Rules, *q.rules[c])
+	}
+	return &st
+}
+
+// Result returns the quality section; see QualityResult.
+func (q *QualityTally) Result(prior *QualityTally, top int) *Quality {
+	return QualityResult(q.Stats(), prior.Stats(), top)
+}
+
+// QualityResult builds the quality section from this year's counts and,
+// when known, last year's (for 同比). top limits the rule table (0 = 15).
+// It returns nil when nothing was checked, so the report says the checks
+// were not run instead of showing zeros.
+func QualityResult(cur, prior *QualityStats, top int) *Quality {
+	if cur == nil || cur.Checked == 0 {
+		return nil
+	}
+	out := &Quality{Checked: cur.Checked, Scored: cur.Scored}
 	score := Figure{Key: KeyQCScore, Name: "病案首页平均得分", Unit: "分", Kind: Mean, Decimals: 2, Better: HigherGood}
 	gradeA := Figure{Key: KeyQCGradeA, Name: "甲级病案率（≥90 分）", Kind: Rate, Better: HigherGood, NumName: "甲级病案", DenName: "评分份数"}
 	withAny := Figure{Key: KeyQCStaysFinding, Name: "存在问题的病案占比", Kind: Rate, Better: LowerGood, NumName: "存在问题的病案", DenName: "检查份数"}
-	fill := func(t *QualityTally, cur bool) {
-		if t == nil || t.checked == 0 {
+	fill := func(t *QualityStats, cur bool) {
+		if t == nil || t.Checked == 0 {
 			return
 		}
 		set := func(f *Figure, v Value) {
@@ -629,25 +656,23 @@ func (q *QualityTally) Result(prior *QualityTally, top int) *Quality {
 				f.Prior = v
 			}
 		}
-		if t.scored > 0 {
-			set(&score, V(t.scoreSum/float64(t.scored)))
-			set(&gradeA, V(100*float64(t.gradeA)/float64(t.scored)))
+		if t.Scored > 0 {
+			set(&score, V(t.ScoreSum/float64(t.Scored)))
+			set(&gradeA, V(100*float64(t.Bands[0])/float64(t.Scored)))
 		}
-		set(&withAny, V(100*float64(t.withAny)/float64(t.checked)))
+		set(&withAny, V(100*float64(t.WithFindings)/float64(t.Checked)))
 	}
-	fill(q, true)
+	fill(cur, true)
 	fill(prior, false)
-	if q.scored > 0 {
-		gradeA.Numerator, gradeA.Denominator = V(float64(q.gradeA)), V(float64(q.scored))
+	if cur.Scored > 0 {
+		gradeA.Numerator, gradeA.Denominator = V(float64(cur.Bands[0])), V(float64(cur.Scored))
 		out.Figures = append(out.Figures, score, gradeA)
-		out.Grades = []GradeRow{{"甲级（≥90 分）", q.bands[0]}, {"乙级（75–89 分）", q.bands[1]}, {"丙级（<75 分）", q.bands[2]}}
+		out.Grades = []GradeRow{{"甲级（≥90 分）", cur.Bands[0]}, {"乙级（75–89 分）", cur.Bands[1]}, {"丙级（<75 分）", cur.Bands[2]}}
 	}
-	withAny.Numerator, withAny.Denominator = V(float64(q.withAny)), V(float64(q.checked))
+	withAny.Numerator, withAny.Denominator = V(float64(cur.WithFindings)), V(float64(cur.Checked))
 	out.Figures = append(out.Figures, withAny)
-	for _, r := range q.rules {
-		out.TopRules = append(out.TopRules, *r)
-	}
-	sort.Slice(out.TopRules, func(i, j int) bool {
+	out.TopRules = append(out.TopRules, cur.Rules...)
+	sort.SliceStable(out.TopRules, func(i, j int) bool {
 		a, b := out.TopRules[i], out.TopRules[j]
 		if a.Count != b.Count {
 			return a.Count > b.Count

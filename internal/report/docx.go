@@ -284,7 +284,7 @@ func (db *docBody) build(d *Data) {
 		if len(q.Grades) > 0 {
 			var rows [][]cell
 			for _, g := range q.Grades {
-				rows = append(rows, []cell{c(g.Grade), cr(itoa(g.Stays)), cr(pct(g.Stays, q.Checked))})
+				rows = append(rows, []cell{c(g.Grade), cr(itoa(g.Stays)), cr(pct(g.Stays, q.Scored))})
 			}
 			db.table("病案首页评分分布", []string{"等级", "份数", "占比"}, rows)
 		}

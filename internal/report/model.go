@@ -167,6 +167,7 @@ type RuleRow struct {
 // checks were not run.
 type Quality struct {
 	Checked  int      // front pages checked
+	Scored   int      // of which scored on the 100-point standard (the base of Grades)
 	Figures  []Figure // average score, 甲级率, stays with findings…
 	Grades   []GradeRow
 	TopRules []RuleRow // by count, descending

@@ -129,7 +129,7 @@ func Sample(year int) *Data {
 		})
 	}
 	d.Quality = &Quality{
-		Checked: 159500,
+		Checked: 159500, Scored: 159500,
 		Figures: []Figure{
 			fig(KeyQCScore, "病案首页平均得分", "分", Mean, HigherGood, "", 96.52, 95.87),
 			ratio(fig(KeyQCGradeA, "甲级病案率", "", Rate, HigherGood, "", 92.31, 90.05), 147234, 159500, "甲级病案", "检查份数"),
