@@ -322,19 +322,28 @@ func resolve(code string) (*acc, error) {
 		}
 	default:
 		a.kind = kText
-		a.text = func(s *frontpage.Stay, _ int) string { return strings.TrimSpace(f.Get(s)) }
+		// "-" is the prescribed filler for "nothing to record" (84号文); a
+		// value that bypassed the parser (generated or API stays) may still
+		// hold it, so it reads as absent here too.
+		a.text = func(s *frontpage.Stay, _ int) string {
+			v := strings.TrimSpace(f.Get(s))
+			if frontpage.IsBlank(v) {
+				return ""
+			}
+			return v
+		}
 	}
 	return a, nil
 }
 
-// ageDays is the age at admission in days: A16 when recorded, else A14
-// years, else computed from the dates.
+// ageDays is the age at admission in days: A14 × 365 from one year on,
+// else A16, else computed from the dates.
 func ageDays(s *frontpage.Stay) (int, bool) {
-	if s.AgeDays.Valid {
-		return s.AgeDays.V, true
-	}
 	if s.AgeYears.Valid && s.AgeYears.V > 0 {
 		return s.AgeYears.V * 365, true
+	}
+	if s.AgeDays.Valid {
+		return s.AgeDays.V, true
 	}
 	if !s.BirthDate.IsZero() && !s.AdmTime.IsZero() {
 		return daysBetween(s.BirthDate, s.AdmTime), true

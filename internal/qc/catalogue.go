@@ -48,9 +48,11 @@ func Catalogue() []*Rule {
 			f("A01", "A02", "A48", "A49", "A46C", "A12C", "A13", "A14", "A15C", "A19C", "A20N", "A21C", "A38C", "A23C", "A33C",
 				"B38", "B11C", "B12", "B13C", "B15", "B16C", "B20", "B34C", "B36C", "C01C", "C03C", "C04N", "C05C", "C24C", "C26C", "C27C", "D01", "D09"),
 			"必填项 {name}（{field}）未填写", "required field {field} is empty", "§3.4 C-01"),
-		mk("C-01b", Completeness, Warning, CheckRequired,
-			f("A11", "A20", "A22", "A24", "A25C", "A26", "A27", "A28C", "A29", "A30", "A31C", "A32", "A34", "A35", "B14", "B17"),
-			"{name}（{field}）为空或“-”，请确认确无可填内容", "{field} is empty or '-': confirm there is nothing to record", "§3.4 C-01 (text items may be '-')"),
+		mk("C-01b", Completeness, Warning, CheckRequired, f("A11", "A22", "A24", "A26", "B14", "B17"),
+			"{name}（{field}）未填写", "{field} is empty", "§3.4 C-01 (text items that always have content)"),
+		mk("C-01e", Completeness, Info, CheckRequired,
+			f("A20", "A25C", "A27", "A28C", "A29", "A30", "A31C", "A32", "A34", "A35"),
+			"{name}（{field}）为空或“-”，请确认确无可填内容", "{field} is empty or '-': confirm there is nothing to record", "§3.4 C-01 ('-' allowed for text items)"),
 		mk("C-01c", Completeness, Error, CheckRequiredIf, f("C28", "C29", "C30", "C31", "C32", "C33"),
 			"颅脑损伤患者昏迷时间 {name}（{field}）未填写", "coma duration {field} is empty for an intracranial injury", "§3.4 C-01, §2.3 C28–C33").
 			when(w("ANY_DX", "in_ranges", "S06")),
@@ -69,6 +71,9 @@ func Catalogue() []*Rule {
 		mk("C-03c", Completeness, Error, CheckRequiredIf, f("A18x01"),
 			"有分娩手术操作（72–74）的病例须填写新生儿出生体重（A18x01）", "A18x01 (birth weight) is required when a delivery procedure (72–74) is recorded", "§3.4 C-03").
 			when(w("ANY_PX", "in_ranges", "", deliveryPx...)),
+		mk("C-03d", Completeness, Error, CheckRequiredIf, f("A18x01"),
+			"有分娩结局编码（Z37）的产妇病例须填写新生儿出生体重（A18x01）", "A18x01 (birth weight) is required when an outcome of delivery (Z37) is coded", "§3.4 C-03, L-05").
+			when(w("OTHER_DX", "in_ranges", "", "Z37")),
 		mk("C-04a", Completeness, Error, CheckRequiredIf, f("C09C", "C10N"),
 			"主要诊断为肿瘤（C00–D48）须填写病理诊断 {name}（{field}）", "{field} (pathology) is required when the principal diagnosis is a neoplasm (C00–D48)", "§3.4 C-04").
 			when(w("C03C", "in_ranges", "", "C00-D48")),
@@ -211,6 +216,9 @@ func Catalogue() []*Rule {
 		mk("V-10", Validity, Warning, CheckShape, f("A11"),
 			"姓名（A11）含数字、标点或空格，或长度不在2–40字", "patient name (A11) has digits, punctuation or spaces, or is not 2–40 characters", "§3.4 V-10").
 			when(w("A15C", "eq", "156")).params(Params{Pattern: "person_name"}),
+		mk("V-11", Validity, Warning, CheckShape, f("A11"),
+			"姓名（A11）疑似编码错误（GBK 文件按西文编码读取产生的乱码）", "patient name (A11) looks garbled (a GBK file read as Latin-1/Windows-1252)", "§3.4 V-10; file encoding").
+			when(w("A15C", "eq", "156")).params(Params{Pattern: "no_mojibake"}),
 
 		// C. Dates and durations.
 		mk("D-01", Validity, Warning, CheckFunc, f("B12", "B15"),
@@ -256,7 +264,7 @@ func Catalogue() []*Rule {
 			scope(ScopeProc).params(Params{Sex: "1", System: "px", Ranges: f("60-64")}),
 		mk("L-03a", Logic, Warning, CheckAge, f("C06xNNC"),
 			"围生期疾病编码（{field}）{value} 用于1岁以上患者", "perinatal code {field} {value} used for a patient over 1 year", "§3.4 L-03").
-			scope(ScopeDx).params(Params{Ranges: f("P00-P96"), Max: num(365), Unit: "days"}),
+			scope(ScopeDx).params(Params{Ranges: f("P00-P96"), Max: num(0), Unit: "years"}),
 		mk("L-03b", Logic, Warning, CheckAge, f("C06xNNC"),
 			"妊娠分娩编码（{field}）{value} 与年龄不符（{expect}）", "pregnancy code {field} {value} outside the age range {expect}", "§3.4 L-03").
 			scope(ScopeDx).params(Params{Ranges: f("O00-O99"), Min: num(10), Max: num(55), Unit: "years"}),
@@ -346,10 +354,10 @@ func Catalogue() []*Rule {
 			"麻醉费与手术费之和 {expect} 大于手术治疗费 {value}", "anaesthesia + operation fees {expect} exceed surgical treatment {value}", "§3.4 F-03").params(Params{Op: "ge", Tolerance: 0.01}),
 		mk("F-03d", Cost, Error, CheckSum, f("D23", "D23x01"),
 			"抗菌药物费 {expect} 大于西药费 {value}", "antibiotics {expect} exceed western drugs {value}", "§3.4 F-03").params(Params{Op: "ge", Tolerance: 0.01}),
-		mk("F-04a", Cost, Warning, CheckFunc, f("D20", "C14x01C"),
-			"有分级手术但手术治疗费（D20）为 {value}", "graded operation recorded but surgical treatment fee D20 is {value}", "§3.4 F-04"),
+		mk("F-04a", Cost, Warning, CheckFunc, f("D20", "C14x01C", "C22x01C"),
+			"主要手术在全身/区域麻醉下进行，但手术治疗费（D20）为 {value}", "principal operation under general/regional anaesthesia but surgical treatment fee D20 is {value}", "§3.4 F-04"),
 		mk("F-04b", Cost, Warning, CheckFunc, f("D20x01", "C22x01C"),
-			"有麻醉方式但麻醉费（D20x01）为 {value}", "anaesthesia recorded but anaesthesia fee D20x01 is {value}", "§3.4 F-04"),
+			"有全身/区域麻醉但麻醉费（D20x01）为 {value}", "general/regional anaesthesia recorded but anaesthesia fee D20x01 is {value}", "§3.4 F-04"),
 		mk("F-05", Cost, Warning, CheckFunc, f("D26", "F21"),
 			"有输血记录但血费（D26）为 {value}", "transfusion recorded but blood cost D26 is {value}", "§3.4 F-05"),
 		mk("F-06a", Cost, Error, CheckRange, costAll,

@@ -206,6 +206,7 @@ var (
 	rInSitu    = mustRanges("D00-D09")
 	rBenign    = mustRanges("D10-D36")
 	rUncertain = mustRanges("D37-D48")
+	rMDS       = mustRanges("D45-D47")
 )
 
 // checkMorphologyBehaviour: the behaviour digit of the M-code (/0 benign, /1
@@ -228,6 +229,10 @@ func checkMorphologyBehaviour(k *Checker, s *frontpage.Stay) {
 		want = "2"
 	case rBenign.has(dx):
 		want = "0"
+	case rMDS.has(dx) && b == '3':
+		// ICD-O-3 codes myeloproliferative/myelodysplastic neoplasms
+		// (ICD-10 D45–D47) as malignant (/3).
+		return
 	case rUncertain.has(dx):
 		want = "1"
 	default:
@@ -404,10 +409,17 @@ func checkCrosswalk(k *Checker, s *frontpage.Stay) {
 
 func positive(o frontpage.Opt[float64]) bool { return o.Valid && o.V > 0 }
 
-// checkSurgicalCost: a graded operation (C17x01 level recorded) but no
-// surgical treatment fee D20.
+// anaesthetised: general (01…) or regional (02…) anaesthesia. Bedside
+// procedures under local infiltration are billed as treatment items, not as
+// operations, so they are not evidence of a missing surgical fee.
+func anaesthetised(code string) bool {
+	return len(code) >= 2 && code[0] == '0' && (code[1] == '1' || code[1] == '2')
+}
+
+// checkSurgicalCost: a principal operation under general/regional
+// anaesthesia but no surgical treatment fee D20.
 func checkSurgicalCost(k *Checker, s *frontpage.Stay) {
-	if len(s.Procedures) == 0 || s.Procedures[0].Level == "" || !rOperation.has(s.Procedures[0].Code) {
+	if len(s.Procedures) == 0 || !anaesthetised(s.Procedures[0].Anaesthesia) || !rOperation.has(s.Procedures[0].Code) {
 		return
 	}
 	if !positive(s.Costs[frontpage.CostSurgical]) {
@@ -417,7 +429,7 @@ func checkSurgicalCost(k *Checker, s *frontpage.Stay) {
 
 func checkAnaesthesiaCost(k *Checker, s *frontpage.Stay) {
 	for _, p := range s.Procedures {
-		if p.Anaesthesia != "" {
+		if anaesthetised(p.Anaesthesia) {
 			if !positive(s.Costs[frontpage.CostAnaesthesia]) {
 				k.Report("D20x01", frontpage.FormatAmount(s.Costs[frontpage.CostAnaesthesia]), "> 0")
 			}
@@ -454,6 +466,19 @@ var shapes = map[string]func(string) bool{
 	"postcode":    func(v string) bool { return len(v) == 6 && allDigits(v) },
 	"phone":       isPhone,
 	"person_name": isPersonName,
+	"no_mojibake": noMojibake,
+}
+
+// noMojibake rejects text with Latin-1/Latin Extended letters or U+FFFD,
+// the signature of a GBK file read as Windows-1252/Latin-1 ("张三" →
+// "ÕÅÈý"). The middle dot of transliterated names (U+00B7) is allowed.
+func noMojibake(v string) bool {
+	for _, r := range v {
+		if (r >= 0x80 && r <= 0x2FF && r != 0xB7) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
 }
 
 func allDigits(v string) bool {
@@ -466,45 +491,58 @@ func allDigits(v string) bool {
 }
 
 // isICD10 accepts 国临/医保 ICD-10 forms: A01, A01.0, A01.000, I10.x05,
-// A01.000x003, and dagger/asterisk pairs A18.005+M49.0* or a lone M49.0*.
+// A01.000x003, dagger/asterisk pairs A18.005+M49.0* or a lone M49.0*, and
+// the combined forms of the 国临 crosswalk (B37.600I39.8, C22.101M81600/3).
 func isICD10(v string) bool {
 	for part := range strings.SplitSeq(v, "+") {
 		part = strings.TrimSuffix(strings.TrimSuffix(part, "*"), "†")
-		if !icd10Part(part) {
+		if part == "" {
 			return false
+		}
+		first := true
+		for part != "" {
+			if !first && part[0] == 'M' && strings.IndexByte(part, '/') > 0 {
+				if !isMorphology(part) {
+					return false
+				}
+				break
+			}
+			n := icd10Prefix(part)
+			if n == 0 {
+				return false
+			}
+			part = strings.TrimPrefix(part[n:], "*")
+			first = false
 		}
 	}
 	return true
 }
 
-func icd10Part(p string) bool {
+// icd10Prefix returns the length of the ICD-10 code at the start of p (0
+// when there is none).
+func icd10Prefix(p string) int {
 	if len(p) < 3 || p[0] < 'A' || p[0] > 'Z' || !allDigits(p[1:3]) {
-		return false
+		return 0
 	}
-	rest := p[3:]
-	if rest == "" {
-		return true
+	i := 3
+	if i == len(p) || p[i] != '.' {
+		return i
 	}
-	if rest[0] != '.' {
-		return false
+	j := i + 1
+	for j < len(p) && j-i-1 < 3 && (p[j] >= '0' && p[j] <= '9' || p[j] == 'x' || p[j] == 'X') {
+		j++
 	}
-	rest = rest[1:]
-	n := 0
-	for n < len(rest) && n < 3 && (rest[n] >= '0' && rest[n] <= '9' || rest[n] == 'x' || rest[n] == 'X') {
-		n++
+	if j == i+1 {
+		return 0
 	}
-	if n == 0 {
-		return false
+	if j+4 <= len(p) && (p[j] == 'x' || p[j] == 'X') && allDigits(p[j+1:j+4]) {
+		j += 4
 	}
-	rest = rest[n:]
-	if rest == "" {
-		return true
-	}
-	return len(rest) == 4 && (rest[0] == 'x' || rest[0] == 'X') && allDigits(rest[1:])
+	return j
 }
 
-// isICD9CM3 accepts dd, dd.d… (up to 4 decimals) with an optional xNNN
-// extension: 51.23, 51.2300, 00.5500x008.
+// isICD9CM3 accepts dd and dd.d… with digits and x subdivisions/extensions:
+// 51.23, 51.2300, 00.5500x008, 74.1x01, 03.1x00x001, 17.91100.
 func isICD9CM3(v string) bool {
 	if len(v) < 2 || !allDigits(v[:2]) {
 		return false
@@ -517,15 +555,21 @@ func isICD9CM3(v string) bool {
 		return false
 	}
 	rest = rest[1:]
-	n := 0
-	for n < len(rest) && n < 4 && rest[n] >= '0' && rest[n] <= '9' {
-		n++
-	}
-	if n == 0 {
+	if rest == "" || rest[0] < '0' || rest[0] > '9' {
 		return false
 	}
-	rest = rest[n:]
-	return rest == "" || (len(rest) == 4 && (rest[0] == 'x' || rest[0] == 'X') && allDigits(rest[1:]))
+	if len(rest) > 10 {
+		return false
+	}
+	// The 医保/国临 dictionaries use 1–5 decimals, x subdivisions and xNNN(N)
+	// extensions in many combinations; the dictionary is the real test.
+	for i := 1; i < len(rest); i++ {
+		c := rest[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // isMorphology accepts M8140/3, M81400/3, M9823x/3 forms.

@@ -111,6 +111,7 @@ var ruleCases = map[string]struct {
 }{
 	"C-01a": {fail: m{"A48": ""}},
 	"C-01b": {fail: m{"B14": ""}},
+	"C-01e": {fail: m{"A29": ""}},
 	"C-01c": {pass: m{"C06x02C": "S06.000", "C07x02N": "脑震荡", "C08x02C": "1"}, fail: m{"C06x02C": "S06.000", "C07x02N": "脑震荡", "C08x02C": "1", "C28": ""}},
 	"C-02a": {pass: m{"A14": "0", "A16": "100"}, fail: m{"A14": "0"}},
 	"C-02b": {pass: join(neonate), fail: join(neonate, m{"A17": ""})},
@@ -139,7 +140,7 @@ var ruleCases = map[string]struct {
 	"V-01k": {fail: m{"C08x01C": "7"}},
 	"V-01w": {pass: icu, fail: join(icu, m{"C48x01C": "ZZ"})},
 	"V-01z": {fail: m{"A15C": "CHN"}},
-	"V-02a": {fail: m{"C06x01C": "I10X05"}},
+	"V-02a": {fail: m{"C06x01C": "1I0.x05"}},
 	"V-02b": {fail: m{"C14x01C": "47-09"}},
 	"V-02c": {fail: m{"C01C": "K358"}},
 	"V-02d": {fail: m{"C06x01C": "I10.x99"}},
@@ -163,6 +164,8 @@ var ruleCases = map[string]struct {
 	"V-09a": {fail: m{"A14": "130"}},
 	"V-09b": {pass: m{"A14": "0", "A16": "200"}, fail: m{"A14": "0", "A16": "400"}},
 	"V-10":  {fail: m{"A11": "张3"}},
+	"V-11":  {pass: m{"A11": "阿卜杜·热合曼"}, fail: m{"A11": "ÕÅÈý"}},
+	"C-03d": {pass: join(z37, m{"A18x01": "3200"}), fail: z37},
 	"D-01":  {fail: m{"B12": "2021-03-05", "B15": "2021-03-10"}},
 	"D-02a": {fail: m{"B12": "2021-03-11 09:00"}},
 	"D-02b": {fail: m{"A13": "2021-04-01"}},
@@ -221,7 +224,7 @@ var ruleCases = map[string]struct {
 	"F-03b": {pass: m{"D19": "200", "D19x01": "100", "D01": "4700"}, fail: m{"D19": "100", "D19x01": "200", "D01": "4600"}},
 	"F-03c": {fail: m{"D20x02": "1600"}},
 	"F-03d": {fail: m{"D23x01": "900"}},
-	"F-04a": {fail: m{"D20": ""}},
+	"F-04a": {pass: m{"D20": "", "D20x01": "", "D20x02": "", "C22x01C": "0302", "D01": "2500"}, fail: m{"D20": ""}},
 	"F-04b": {fail: m{"D20x01": ""}},
 	"F-05":  {pass: m{"F21": "0"}, fail: m{"F21": "2"}},
 	"F-06a": {fail: m{"D34": "-5"}},
@@ -351,7 +354,7 @@ func TestNoDictionarySkips(t *testing.T) {
 	if k.Skipped()["V-02d"] != 1 || k.Skipped()["V-02e"] != 1 {
 		t.Errorf("skips = %v, want one per rule and stay", k.Skipped())
 	}
-	if len(findingsOf(k.Check(build(t, m{"C06x01C": "I10X05"})), "V-02a")) == 0 {
+	if len(findingsOf(k.Check(build(t, m{"C06x01C": "1I0.x05"})), "V-02a")) == 0 {
 		t.Error("shape check did not run without a dictionary")
 	}
 }
