@@ -14,9 +14,10 @@ import (
 // their tables through their own migrations; until then (or on a store where
 // nothing was grouped) the pages say so instead of showing numbers.
 type tableInfo struct {
-	ok   bool
-	cols map[string]bool
-	at   time.Time
+	ok      bool // has the needed columns and at least one row
+	hasCols bool // has the needed columns
+	cols    map[string]bool
+	at      time.Time
 }
 
 type tableCache struct {
@@ -42,12 +43,13 @@ func (s *Server) tableInfo(ctx context.Context, table string, need ...string) ta
 		}
 		rows.Close()
 	}
-	ti.ok = len(ti.cols) > 0
+	ti.hasCols = len(ti.cols) > 0
 	for _, n := range need {
 		if !ti.cols[n] {
-			ti.ok = false
+			ti.hasCols = false
 		}
 	}
+	ti.ok = ti.hasCols
 	if ti.ok {
 		// A table that exists but holds no rows is "not grouped yet" too.
 		var n int
@@ -64,31 +66,39 @@ func (s *Server) tableInfo(ctx context.Context, table string, need ...string) ta
 	return ti
 }
 
+// drgInfo reports whether DRG results are available. The pages read them
+// from stay_facts (indicator feature), which normalises whatever the grouper
+// wrote (drg, mdc, weight, tier) and adds per-stay cost and time ratios
+// against the hospital's own average of the same DRG and year.
 func (s *Server) drgInfo(ctx context.Context) tableInfo {
-	return s.tableInfo(ctx, "drg_results", "stay_id", "drg", "weight")
+	ti := s.tableInfo(ctx, "stay_facts", "stay_id", "grouped", "drg", "weight", "low_risk", "cost_ratio", "los_ratio")
+	if ti.ok {
+		var n int
+		if err := s.db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM stay_facts WHERE grouped LIMIT 1)`).Scan(&n); err != nil || n == 0 {
+			ti.ok = false
+		}
+	}
+	return ti
 }
 
+// qcInfo reports whether quality checks have run (qc_scores has rows) and
+// which qc_findings columns exist.
 func (s *Server) qcInfo(ctx context.Context) tableInfo {
-	return s.tableInfo(ctx, "qc_findings", "stay_id", "rule_id", "severity")
+	f := s.tableInfo(ctx, "qc_findings", "stay_id", "rule_id", "severity")
+	sc := s.tableInfo(ctx, "qc_scores", "stay_id", "score")
+	f.ok = f.hasCols && sc.ok
+	return f
 }
 
 // drgCubeSQL returns the join and the four DRG columns of the year cube
 // (grouped, weight, low-risk stays, low-risk deaths); zeros before grouping.
 func (s *Server) drgCubeSQL(ctx context.Context) (join, cols string) {
-	ti := s.drgInfo(ctx)
-	if !ti.ok {
+	if !s.drgInfo(ctx).ok {
 		return "", "0, 0.0, 0, 0"
 	}
-	low := "false"
-	if ti.cols["tier"] {
-		low = "g.tier IN ('low', 'very_low', '低风险', '1', 'L')"
-	} else if ti.cols["low_risk"] {
-		low = "coalesce(g.low_risk, false)"
-	}
-	valid := "g.drg IS NOT NULL AND g.drg NOT IN ('', '0000')"
-	join = " LEFT JOIN drg_results g ON g.stay_id = s.stay_id"
-	cols = fmt.Sprintf(`count(*) FILTER (WHERE %[1]s), coalesce(sum(g.weight) FILTER (WHERE %[1]s), 0),
-		count(*) FILTER (WHERE %[2]s), count(*) FILTER (WHERE (%[2]s) AND s.discharge_way = '5')`, valid, low)
+	join = " LEFT JOIN stay_facts g ON g.stay_id = s.stay_id"
+	cols = `count(*) FILTER (WHERE g.grouped), coalesce(sum(g.weight) FILTER (WHERE g.grouped), 0),
+		count(*) FILTER (WHERE g.grouped AND g.low_risk), count(*) FILTER (WHERE g.grouped AND g.low_risk AND s.discharge_way = '5')`
 	return join, cols
 }
 
@@ -143,35 +153,20 @@ func (s *Server) drgSummary(ctx context.Context, year int, depts []string) (*drg
 			args = append(args, d)
 		}
 	}
-	nameCol, mdcCol, schemeCol := "''", "''", "''"
-	if ti.cols["drg_name"] {
-		nameCol = "g.drg_name"
-	}
-	if ti.cols["mdc"] {
-		mdcCol = "g.mdc"
-	}
-	if ti.cols["scheme_id"] {
-		schemeCol = "g.scheme_id"
-	}
-	low := "false"
-	if ti.cols["tier"] {
-		low = "g.tier IN ('low', 'very_low', '低风险', '1', 'L')"
-	}
-	// Cost and time indices compare each DRG's average in the scope with the
-	// hospital-wide average of the same DRG that year (1.00 for the whole
-	// hospital); a regional reference replaces this when one is imported.
+	// Cost and time indices average the per-stay ratios of stay_facts: each
+	// stay's cost (LOS) over the hospital-wide average of its DRG that year,
+	// so the whole hospital is 1.00 and a department shows where it stands.
 	q := `WITH base AS (
 			SELECT s.stay_id, s.dis_dept, s.d01, s.los, s.discharge_way = '5' AS died,
-				g.drg, ` + nameCol + ` AS drg_name, ` + mdcCol + ` AS mdc, ` + schemeCol + ` AS scheme, g.weight, ` + low + ` AS lowrisk,
-				g.drg IS NOT NULL AND g.drg NOT IN ('', '0000') AS ok
-			FROM stays s LEFT JOIN drg_results g ON g.stay_id = s.stay_id
+				g.drg, '' AS drg_name, g.mdc, '' AS scheme, g.weight, g.low_risk AS lowrisk, g.grouped AS ok,
+				g.cost_ratio, g.los_ratio
+			FROM stays s JOIN stay_facts g ON g.stay_id = s.stay_id
 			WHERE year(s.dis_time) = ?),
-		ref AS (SELECT drg, avg(d01) AS rc, avg(los) AS rl FROM base WHERE ok GROUP BY drg),
-		sc AS (SELECT b.*, r.rc, r.rl FROM base b LEFT JOIN ref r USING (drg) WHERE ` + deptWhere + `)
-		SELECT drg, any_value(drg_name), any_value(mdc), any_value(scheme), count(*), coalesce(any_value(weight), 0),
-			avg(d01), avg(los), avg(d01) / nullif(any_value(rc), 0), avg(los) / nullif(any_value(rl), 0),
-			count(*) FILTER (WHERE died), count(*) FILTER (WHERE lowrisk), count(*) FILTER (WHERE lowrisk AND died), bool_or(ok)
-		FROM sc GROUP BY drg ORDER BY count(*) DESC, drg`
+		sc AS (SELECT b.* FROM base b WHERE ` + deptWhere + `)
+		SELECT CASE WHEN ok THEN drg ELSE '' END AS d, any_value(drg_name), any_value(mdc), any_value(scheme), count(*), coalesce(avg(weight), 0),
+			avg(d01), avg(los), avg(cost_ratio) FILTER (WHERE cost_ratio > 0), avg(los_ratio) FILTER (WHERE los_ratio > 0),
+			count(*) FILTER (WHERE died), count(*) FILTER (WHERE lowrisk), count(*) FILTER (WHERE lowrisk AND died), bool_or(coalesce(ok, false))
+		FROM sc GROUP BY 1 ORDER BY count(*) DESC, 1`
 	// The year is bound once (base) and the departments after it (sc).
 	rows, err := s.db.SQL().QueryContext(ctx, q, args...)
 	if err != nil {

@@ -8,45 +8,44 @@ import (
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 )
 
-// stayDRG fills the DRG result of a stay from drg_results and, when the
-// grouping feature provides one, the rendered trace.
+// stayDRG fills the DRG result of a stay: the normalised group from
+// stay_facts and, when the grouper stored them, the name, status and trace
+// from drg_results.
 func (s *Server) stayDRG(ctx context.Context, id int64, st *frontpage.Stay, out *stayDetail) error {
-	ti := s.drgInfo(ctx)
-	if !ti.ok {
+	if !s.drgInfo(ctx).ok {
 		return nil
 	}
-	cols := []string{"drg", "weight"}
-	for _, c := range []string{"drg_name", "mdc", "adrg", "status", "scheme_id", "scheme_version", "tier", "cc_code", "reason", "trace"} {
-		if ti.cols[c] {
-			cols = append(cols, c)
-		}
-	}
-	sel := ""
-	for i, c := range cols {
-		if i > 0 {
-			sel += ", "
-		}
-		sel += "CAST(" + c + " AS VARCHAR)"
-	}
-	vals := make([]sql.NullString, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	err := s.db.SQL().QueryRowContext(ctx, `SELECT `+sel+` FROM drg_results WHERE stay_id = ? LIMIT 1`, id).Scan(ptrs...)
+	var grouped sql.NullBool
+	var drg, mdc sql.NullString
+	var weight, costRatio, losRatio sql.NullFloat64
+	var tier sql.NullInt64
+	err := s.db.SQL().QueryRowContext(ctx, `SELECT grouped, drg, mdc, weight, tier, cost_ratio, los_ratio FROM stay_facts WHERE stay_id = ?`, id).
+		Scan(&grouped, &drg, &mdc, &weight, &tier, &costRatio, &losRatio)
 	if err == sql.ErrNoRows {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("read DRG of stay %d: %w", id, err)
 	}
-	out.DRG = map[string]any{}
-	for i, c := range cols {
-		if c == "trace" {
-			out.Trace = vals[i].String
+	out.DRG = map[string]any{"grouped": grouped.Bool, "drg": drg.String, "mdc": mdc.String, "weight": weight.Float64,
+		"tier": tier.Int64, "cost_ratio": costRatio.Float64, "los_ratio": losRatio.Float64}
+	ti := s.tableInfo(ctx, "drg_results", "stay_id")
+	if !ti.hasCols {
+		return nil
+	}
+	for _, c := range []string{"drg_name", "status", "scheme_id", "scheme_version", "reason", "cc_code", "adrg", "trace"} {
+		if !ti.cols[c] {
 			continue
 		}
-		out.DRG[c] = vals[i].String
+		var v sql.NullString
+		if err := s.db.SQL().QueryRowContext(ctx, `SELECT CAST(`+c+` AS VARCHAR) FROM drg_results WHERE stay_id = ? LIMIT 1`, id).Scan(&v); err != nil && err != sql.ErrNoRows {
+			return fmt.Errorf("read DRG of stay %d: %w", id, err)
+		}
+		if c == "trace" {
+			out.Trace = v.String
+		} else {
+			out.DRG[c] = v.String
+		}
 	}
 	return nil
 }

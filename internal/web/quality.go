@@ -22,6 +22,12 @@ func (s *Server) qcCol(ti tableInfo, alias string, names ...string) string {
 	return "''"
 }
 
+// qcSeverity renders the severity as error/warning/info: qc stores it as
+// 1/2/3 (qc.Severity).
+func (s *Server) qcSeverity(alias string) string {
+	return "CASE CAST(" + alias + ".severity AS VARCHAR) WHEN '1' THEN 'error' WHEN '2' THEN 'warning' WHEN '3' THEN 'info' ELSE coalesce(CAST(" + alias + ".severity AS VARCHAR), '') END"
+}
+
 func (s *Server) qcDeduction(ti tableInfo, alias string) string {
 	for _, n := range []string{"deduction", "points", "score_deduction"} {
 		if ti.cols[n] {
@@ -61,9 +67,8 @@ func (s *Server) qcSummary(ctx context.Context, year int, depts []string) (*qcSu
 	}
 	scope := `SELECT stay_id FROM stays s WHERE year(s.dis_time) = ? AND ` + dw
 	rule := s.qcCol(ti, "f", "rule_id")
-	sev := s.qcCol(ti, "f", "severity")
+	sev := s.qcSeverity("f")
 	msg := s.qcCol(ti, "f", "rule_name_cn", "rule_name", "message_cn", "message")
-	ded := s.qcDeduction(ti, "f")
 	q := `WITH sc AS (` + scope + `), f AS (SELECT f.* FROM qc_findings f JOIN sc USING (stay_id))
 		SELECT ` + rule + `, ` + sev + `, any_value(` + msg + `), count(*), count(DISTINCT f.stay_id) FROM f GROUP BY ALL ORDER BY 4 DESC`
 	rows, err := s.db.SQL().QueryContext(ctx, q, args...)
@@ -84,11 +89,11 @@ func (s *Server) qcSummary(ctx context.Context, year int, depts []string) (*qcSu
 		}
 	}
 	rows.Close()
-	// The 100-point score: 100 minus the deductions of the stay's findings,
-	// floored at 0; stays without findings score 100.
+	// The 100-point score comes from qc_scores (the latest check of each
+	// stay); stays never checked are left out of the distribution.
 	q = `WITH sc AS (` + scope + `),
-		d AS (SELECT f.stay_id, sum(` + ded + `) AS ded FROM qc_findings f JOIN sc USING (stay_id) GROUP BY 1),
-		x AS (SELECT greatest(0, 100 - coalesce(d.ded, 0)) AS score, d.stay_id IS NOT NULL AS issue FROM sc LEFT JOIN d USING (stay_id))
+		x AS (SELECT q.score, q.errors + q.warnings + q.infos > 0 AS issue FROM qc_scores q JOIN sc USING (stay_id)
+			QUALIFY row_number() OVER (PARTITION BY q.stay_id ORDER BY q.check_run_id DESC) = 1)
 		SELECT CASE WHEN score >= 100 THEN 100 WHEN score >= 90 THEN 90 WHEN score >= 80 THEN 80 WHEN score >= 70 THEN 70 WHEN score >= 60 THEN 60 ELSE 0 END AS b,
 			count(*), count(*) FILTER (WHERE issue), sum(score) FROM x GROUP BY 1 ORDER BY 1`
 	rows, err = s.db.SQL().QueryContext(ctx, q, args...)
@@ -195,7 +200,7 @@ func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request, c *reqCt
 		}
 	}
 	rule := s.qcCol(ti, "f", "rule_id")
-	sev := s.qcCol(ti, "f", "severity")
+	sev := s.qcSeverity("f")
 	for _, p := range []struct{ param, expr string }{{"coder", "coalesce(s.coder, '')"}, {"rule", rule}, {"severity", sev}} {
 		if v := qs.Get(p.param); v != "" {
 			where = append(where, p.expr+" = ?")
@@ -259,7 +264,7 @@ func (s *Server) stayFindings(ctx context.Context, id int64, out *stayDetail) er
 	if !ti.ok {
 		return nil
 	}
-	q := `SELECT ` + s.qcCol(ti, "f", "rule_id") + `, ` + s.qcCol(ti, "f", "severity") + `, ` + s.qcCol(ti, "f", "field") + `, ` +
+	q := `SELECT ` + s.qcCol(ti, "f", "rule_id") + `, ` + s.qcSeverity("f") + `, ` + s.qcCol(ti, "f", "field") + `, ` +
 		s.qcCol(ti, "f", "message_cn", "message") + `, ` + s.qcCol(ti, "f", "message_en") + `, ` + s.qcDeduction(ti, "f") +
 		` FROM qc_findings f WHERE f.stay_id = ?`
 	rows, err := s.db.SQL().QueryContext(ctx, q, id)
@@ -267,17 +272,25 @@ func (s *Server) stayFindings(ctx context.Context, id int64, out *stayDetail) er
 		return fmt.Errorf("read findings of stay %d: %w", id, err)
 	}
 	defer rows.Close()
-	score := 100.0
 	for rows.Next() {
 		var rule, sev, field, msg, msgEN string
 		var ded float64
 		if err := rows.Scan(&rule, &sev, &field, &msg, &msgEN, &ded); err != nil {
 			return fmt.Errorf("read findings of stay %d: %w", id, err)
 		}
-		score -= ded
 		out.Findings = append(out.Findings, map[string]any{"rule": rule, "severity": sev, "field": field, "message": msg, "message_en": msgEN, "deduction": ded})
 	}
-	score = max(score, 0)
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read findings of stay %d: %w", id, err)
+	}
+	var score float64
+	err = s.db.SQL().QueryRowContext(ctx, `SELECT score FROM qc_scores WHERE stay_id = ? ORDER BY check_run_id DESC LIMIT 1`, id).Scan(&score)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read score of stay %d: %w", id, err)
+	}
 	out.Score = &score
-	return rows.Err()
+	return nil
 }

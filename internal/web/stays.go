@@ -39,13 +39,9 @@ type stayRow struct {
 func (s *Server) stayBaseSQL(ctx context.Context) string {
 	drgCols := "NULL::VARCHAR AS drg, NULL::DOUBLE AS weight, false AS grouped, false AS lowrisk"
 	drgJoin := ""
-	if ti := s.drgInfo(ctx); ti.ok {
-		low := "false"
-		if ti.cols["tier"] {
-			low = "g.tier IN ('low', 'very_low', '低风险', '1', 'L')"
-		}
-		drgCols = "g.drg, g.weight, coalesce(g.drg NOT IN ('', '0000'), false) AS grouped, coalesce(" + low + ", false) AS lowrisk"
-		drgJoin = " LEFT JOIN drg_results g ON g.stay_id = s.stay_id"
+	if s.drgInfo(ctx).ok {
+		drgCols = "CASE WHEN g.grouped THEN g.drg END AS drg, CASE WHEN g.grouped THEN g.weight END AS weight, coalesce(g.grouped, false) AS grouped, coalesce(g.grouped AND g.low_risk, false) AS lowrisk"
+		drgJoin = " LEFT JOIN stay_facts g ON g.stay_id = s.stay_id"
 	}
 	return `WITH px AS (
 			SELECT stay_id,
