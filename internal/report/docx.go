@@ -134,29 +134,64 @@ func (db *docBody) table(caption string, header []string, rows [][]cell) {
 		db.tab++
 		db.text("Caption", "表"+itoa(db.tab)+"　"+caption)
 	}
-	db.b.WriteString(`<w:tbl><w:tblPr><w:tblStyle w:val="ReportTable"/><w:tblW w:w="5000" w:type="pct"/></w:tblPr><w:tblGrid>`)
-	for range header {
-		db.b.WriteString(`<w:gridCol/>`)
+	widths := colWidths(header)
+	db.b.WriteString(`<w:tbl><w:tblPr><w:tblStyle w:val="ReportTable"/><w:tblW w:w="` + itoa(textWidth) + `" w:type="dxa"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>`)
+	for _, w := range widths {
+		db.b.WriteString(`<w:gridCol w:w="` + itoa(w) + `"/>`)
 	}
 	db.b.WriteString(`</w:tblGrid>`)
+	tcPr := func(i int, extra string) string {
+		return `<w:tcPr><w:tcW w:w="` + itoa(widths[i]) + `" w:type="dxa"/>` + extra + `</w:tcPr>`
+	}
 	db.b.WriteString(`<w:tr><w:trPr><w:tblHeader/></w:trPr>`)
-	for _, h := range header {
-		db.b.WriteString(`<w:tc><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="F3F5F8"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="TableText"/><w:jc w:val="center"/></w:pPr>` +
+	for i, h := range header {
+		db.b.WriteString(`<w:tc>` + tcPr(i, `<w:shd w:val="clear" w:color="auto" w:fill="F3F5F8"/>`) + `<w:p><w:pPr><w:pStyle w:val="TableText"/><w:jc w:val="center"/></w:pPr>` +
 			run{text: h, bold: true}.xml() + `</w:p></w:tc>`)
 	}
 	db.b.WriteString(`</w:tr>`)
 	for _, r := range rows {
 		db.b.WriteString(`<w:tr><w:trPr><w:cantSplit/></w:trPr>`)
-		for _, x := range r {
+		for i, x := range r {
+			if i >= len(widths) {
+				break
+			}
 			jc := "left"
 			if x.right {
 				jc = "right"
 			}
-			db.b.WriteString(`<w:tc><w:p><w:pPr><w:pStyle w:val="TableText"/><w:jc w:val="` + jc + `"/></w:pPr>` + x.run.xml() + `</w:p></w:tc>`)
+			db.b.WriteString(`<w:tc>` + tcPr(i, `<w:vAlign w:val="center"/>`) + `<w:p><w:pPr><w:pStyle w:val="TableText"/><w:jc w:val="` + jc + `"/></w:pPr>` + x.run.xml() + `</w:p></w:tc>`)
 		}
 		db.b.WriteString(`</w:tr>`)
 	}
 	db.b.WriteString(`</w:tbl>`)
+}
+
+// textWidth is the A4 text width in twips (page 11906 − 2 × 907 margins).
+const textWidth = 10092
+
+// colWidths shares the text width between the columns by what they hold:
+// row numbers narrow, indicator and rule names wide, figures in between.
+func colWidths(header []string) []int {
+	weights := make([]float64, len(header))
+	total := 0.0
+	for i, h := range header {
+		switch h {
+		case "序号", "排名":
+			weights[i] = 0.7
+		case "指标", "问题", "名称":
+			weights[i] = 3
+		case "科室", "等级", "风险等级", "分子／分母":
+			weights[i] = 1.6
+		default:
+			weights[i] = 1.1
+		}
+		total += weights[i]
+	}
+	out := make([]int, len(header))
+	for i, w := range weights {
+		out[i] = int(float64(textWidth) * w / total)
+	}
+	return out
 }
 
 func figRows(figs []Figure, withRatio bool) [][]cell {
