@@ -186,6 +186,20 @@ type Cond struct {
 	Values []string `json:"values,omitempty"`
 }
 
+// Title is the English message with the placeholders blanked, for lists of
+// rules (no stay at hand).
+func (r *Rule) Title(cn bool) string {
+	tpl := r.MsgEN
+	if cn {
+		tpl = r.MsgCN
+	}
+	f := &Finding{Rule: r, Field: strings.Join(r.Fields, "/"), Value: "…", Expect: "…"}
+	if len(r.Fields) > 3 {
+		f.Field = strings.Join(r.Fields[:3], "/") + "/…"
+	}
+	return render(tpl, f, cn)
+}
+
 // Finding is one rule violation on one stay.
 type Finding struct {
 	Rule   *Rule  // the effective rule (after configuration)
