@@ -144,17 +144,17 @@ func parseYears(s string) ([]int, error) {
 func printSynthSummary(w io.Writer, res *synth.Result) {
 	pub := res.Published
 	fmt.Fprintf(w, "模拟医院 profile %s (seed %d, scale %g)\n", res.Profile, res.Seed, res.Scale)
-	fmt.Fprintf(w, "%-24s", "指标 figure")
+	fmt.Fprint(w, padCells("指标 figure", 26))
 	for _, y := range res.Years {
-		fmt.Fprintf(w, "%14d", y.Year)
+		fmt.Fprintf(w, "%12d", y.Year)
 	}
-	fmt.Fprintf(w, "%16s\n", fmt.Sprintf("公布 published %d", res.RefYear))
+	fmt.Fprintf(w, "  公布 published %d\n", res.RefYear)
 	row := func(name string, gen func(y synth.YearResult) string, published string) {
-		fmt.Fprintf(w, "%-24s", name)
+		fmt.Fprint(w, padCells(name, 26))
 		for _, y := range res.Years {
-			fmt.Fprintf(w, "%14s", gen(y))
+			fmt.Fprintf(w, "%12s", gen(y))
 		}
-		fmt.Fprintf(w, "%16s\n", published)
+		fmt.Fprintf(w, "%18s\n", published)
 	}
 	scaled := func(v int) string {
 		if v == 0 {
@@ -186,4 +186,20 @@ func pct(v float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.1f%%", 100*v)
+}
+
+// padCells pads s to width terminal cells, counting CJK characters as two.
+func padCells(s string, width int) string {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	if n >= width {
+		return s + " "
+	}
+	return s + strings.Repeat(" ", width-n)
 }

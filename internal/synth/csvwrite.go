@@ -3,6 +3,7 @@ package synth
 import (
 	"bufio"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -38,8 +39,104 @@ func Columns(maxDx, maxPx int) []*frontpage.Field {
 	return out
 }
 
-// colFn appends the canonical text of one field to b.
+// colFn appends the canonical text of one field (or of a run of fields,
+// separators included) to b.
 type colFn func(b []byte, s *frontpage.Stay) []byte
+
+// columns compiles the fields into appenders. Runs of fields that form one
+// other-diagnosis line (C06xNNC, C07xNNN, C08xNNC) or one procedure line
+// (code … anaesthetist, YS1xxNN) become a single appender, which writes
+// only separators when the stay has no such line: most of a wide row is
+// empty and this keeps it cheap.
+func columns(fields []*frontpage.Field) []colFn {
+	var out []colFn
+	for i := 0; i < len(fields); {
+		f := fields[i]
+		if n, ok := dxRun(fields[i:]); ok {
+			out = append(out, dxLine(n))
+			i += 3
+			continue
+		}
+		if n, ok := pxRun(fields[i:]); ok {
+			out = append(out, pxLine(n))
+			i += 11
+			continue
+		}
+		out = append(out, column(f))
+		i++
+	}
+	return out
+}
+
+func dxRun(f []*frontpage.Field) (int, bool) {
+	if len(f) < 3 || !strings.HasPrefix(f[0].Code, "C06x") {
+		return 0, false
+	}
+	nn := f[0].Code[4:6]
+	if f[1].Code != "C07x"+nn+"N" || f[2].Code != "C08x"+nn+"C" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(nn)
+	return n, err == nil
+}
+
+var pxPrincipal = []string{"C14x01C", "C15x01N", "C16x01", "C17x01", "C18x01", "C19x01", "C20x01", "C21x01C", "C22x01C", "C23x01", "YS10x01"}
+
+func pxRun(f []*frontpage.Field) (int, bool) {
+	if len(f) < 11 {
+		return 0, false
+	}
+	want := pxPrincipal
+	idx := 0
+	if strings.HasPrefix(f[0].Code, "C35x") {
+		nn := f[0].Code[4:6]
+		n, err := strconv.Atoi(nn)
+		if err != nil {
+			return 0, false
+		}
+		idx = n
+		want = []string{"C35x" + nn + "C", "C36x" + nn + "N", "C37x" + nn, "C38x" + nn, "C39x" + nn, "C40x" + nn, "C41x" + nn, "C42x" + nn + "C", "C43x" + nn + "C", "C44x" + nn, "YS11x" + nn}
+	}
+	for k, c := range want {
+		if f[k].Code != c {
+			return 0, false
+		}
+	}
+	return idx, true
+}
+
+func dxLine(i int) colFn {
+	return func(b []byte, s *frontpage.Stay) []byte {
+		if i >= len(s.Diagnoses) {
+			return append(b, ',', ',')
+		}
+		d := &s.Diagnoses[i]
+		b = appendText(b, d.Code)
+		b = append(b, ',')
+		b = appendText(b, d.Name)
+		b = append(b, ',')
+		return appendText(b, d.POA)
+	}
+}
+
+func pxLine(i int) colFn {
+	return func(b []byte, s *frontpage.Stay) []byte {
+		if i >= len(s.Procedures) {
+			return append(b, ",,,,,,,,,,"...)
+		}
+		p := &s.Procedures[i]
+		b = appendText(b, p.Code)
+		b = append(b, ',')
+		b = appendText(b, p.Name)
+		b = append(b, ',')
+		b = appendDateTime(b, p.Date)
+		for _, v := range [...]string{p.Level, p.Surgeon, p.Assistant1, p.Assistant2, p.Incision, p.Anaesthesia, p.Anaesthetist, p.Elective} {
+			b = append(b, ',')
+			b = appendText(b, v)
+		}
+		return b
+	}
+}
 
 // StayWriter writes front pages as CSV in the import format: a header row of
 // national field codes, then one row per stay with the registry's canonical
@@ -62,8 +159,8 @@ func NewStayWriter(w io.Writer, fields []*frontpage.Field) (*StayWriter, error) 
 			hdr = append(hdr, ',')
 		}
 		hdr = append(hdr, f.Code...)
-		sw.cols = append(sw.cols, column(f))
 	}
+	sw.cols = columns(fields)
 	hdr = append(hdr, '\r', '\n')
 	_, err := sw.w.Write(hdr)
 	return sw, err
@@ -156,7 +253,7 @@ func column(f *frontpage.Field) colFn {
 					if !o.Valid {
 						return b
 					}
-					return strconv.AppendFloat(b, o.V, 'f', 2, 64)
+					return appendAmount(b, o.V)
 				}
 			}
 		}
@@ -172,7 +269,14 @@ func appendOpt(b []byte, o frontpage.Opt[int]) []byte {
 }
 
 func appendText(b []byte, v string) []byte {
-	if strings.ContainsAny(v, ",\"\r\n") {
+	quote := false
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c == ',' || c == '"' || c == '\r' || c == '\n' {
+			quote = true
+			break
+		}
+	}
+	if quote {
 		b = append(b, '"')
 		b = append(b, strings.ReplaceAll(v, `"`, `""`)...)
 		return append(b, '"')
@@ -205,4 +309,16 @@ func appendDateTime(b []byte, t time.Time) []byte {
 	b = append2(b, mm)
 	b = append(b, ':')
 	return append2(b, ss)
+}
+
+// appendAmount writes an amount with two decimals, as FormatAmount does, but
+// without going through the general float formatter: amounts are whole
+// cents, so rounding to cents and printing the integer is exact.
+func appendAmount(b []byte, v float64) []byte {
+	if v < 0 || v > 1e12 || v != v {
+		return strconv.AppendFloat(b, v, 'f', 2, 64)
+	}
+	c := int64(math.Round(v * 100))
+	b = strconv.AppendInt(b, c/100, 10)
+	return append(b, '.', byte('0'+c/10%10), byte('0'+c%10))
 }

@@ -50,21 +50,22 @@ type injector struct {
 	h    *Hospital
 	year int
 	rate float64
-	r    *rng
-}
-
-func newInjector(h *Hospital, year int, rate float64) *injector {
-	return &injector{h: h, year: year, rate: rate, r: newRNG(streamSeed(h.Seed, uint64(year), 0xdefec7), 11)}
 }
 
 // missingFields are required fields a defect may blank out.
 var missingFields = []string{"A12C", "A13", "A46C", "B11C", "B13C", "B16C", "B22", "B25", "A19C", "C05C", "B36C", "A21C"}
 
-func (in *injector) apply(s *frontpage.Stay, index int) *Defect {
-	if in.rate <= 0 || !in.r.chance(in.rate) {
-		return nil
+// apply decides from the stay's own seed whether it gets a defect (so the
+// result does not depend on which worker fills it), injects it into s and
+// describes it in d.
+func (in *injector) apply(s *frontpage.Stay, sk *skel, r *rng, d *Defect) bool {
+	if in.rate <= 0 {
+		return false
 	}
-	r := in.r
+	r.seed(sk.seed, 0xdefec7)
+	if !r.chance(in.rate) {
+		return false
+	}
 	var kinds []string
 	kinds = append(kinds, DefectMissingField, DefectInvalidCode, DefectDischargeBeforeAdmission,
 		DefectCostSum, DefectDuplicateStay, DefectMojibakeName)
@@ -84,7 +85,7 @@ func (in *injector) apply(s *frontpage.Stay, index int) *Defect {
 	case (neonate || s.BirthWeights[0].Valid) && r.chance(0.5):
 		kind = DefectNewbornNoWeight
 	}
-	d := &Defect{Year: in.year, OrgCode: s.OrgCode, MRN: s.MRN, AdmissionNo: s.AdmissionNo, Kind: kind}
+	*d = Defect{Year: in.year, OrgCode: s.OrgCode, MRN: s.MRN, AdmissionNo: s.AdmissionNo, Kind: kind}
 	switch kind {
 	case DefectMissingField:
 		d.Field = missingFields[r.intn(len(missingFields))]
@@ -126,7 +127,7 @@ func (in *injector) apply(s *frontpage.Stay, index int) *Defect {
 		s.Name = mojibake(s.Name)
 		d.Field = "A11"
 	}
-	return d
+	return true
 }
 
 // mojibake reproduces what happens when a GBK export is read as a Western

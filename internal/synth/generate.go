@@ -3,6 +3,7 @@ package synth
 import (
 	"context"
 	"fmt"
+	"io"
 	"runtime"
 	"sync"
 
@@ -25,9 +26,14 @@ type StreamOptions struct {
 const batchSize = 512
 
 type batch struct {
-	lo, hi int
-	stays  []frontpage.Stay
-	done   chan struct{}
+	lo, hi  int
+	stays   []frontpage.Stay
+	defects []Defect
+	hasDef  []bool
+	stats   YearStats
+	rows    []byte
+	ends    []int // end offset of each stay's row in rows
+	done    chan struct{}
 }
 
 // Stays generates the front pages of one year in discharge order and calls
@@ -36,6 +42,40 @@ type batch struct {
 // injected defect (a duplicated stay is passed twice; the second time with
 // d.Kind == DefectDuplicateStay).
 func (h *Hospital) Stays(ctx context.Context, year int, opt StreamOptions, fn func(s *frontpage.Stay, d *Defect) error) error {
+	return h.stream(ctx, year, opt, nil, func(s *frontpage.Stay, d *Defect, _ []byte) error { return fn(s, d) })
+}
+
+// WriteCSV generates one year and writes it as CSV (header of field codes,
+// then one row per stay) to w. onDefect, when set, receives every injected
+// defect with its line in the file. Rows are formatted by the workers, so
+// writing costs the caller only a copy.
+func (h *Hospital) WriteCSV(ctx context.Context, year int, opt StreamOptions, cols []*frontpage.Field, w io.Writer, onDefect func(Defect)) error {
+	sw, err := NewStayWriter(w, cols)
+	if err != nil {
+		return err
+	}
+	line := 1
+	err = h.stream(ctx, year, opt, sw.cols, func(s *frontpage.Stay, d *Defect, row []byte) error {
+		line++
+		if d != nil && onDefect != nil {
+			dd := *d
+			dd.Line = line
+			onDefect(dd)
+		}
+		sw.rows++
+		_, err := sw.w.Write(row)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return sw.Flush()
+}
+
+// stream is the generation pipeline: the year is planned sequentially, then
+// workers fill (and, when cols is set, format) batches of stays while the
+// caller's goroutine hands them to fn in order.
+func (h *Hospital) stream(ctx context.Context, year int, opt StreamOptions, cols []colFn, fn func(s *frontpage.Stay, d *Defect, row []byte) error) error {
 	if year < 1990 || year > 2100 {
 		return fmt.Errorf("年份超出范围 year out of range: %d", year)
 	}
@@ -51,20 +91,33 @@ func (h *Hospital) Stays(ctx context.Context, year int, opt StreamOptions, fn fu
 	k := 2 * workers
 	free := make(chan *batch, k)
 	for i := 0; i < k; i++ {
-		free <- &batch{stays: make([]frontpage.Stay, batchSize)}
+		free <- &batch{stays: make([]frontpage.Stay, batchSize), defects: make([]Defect, batchSize), hasDef: make([]bool, batchSize)}
 	}
 	jobs := make(chan *batch, k)
 	pending := make(chan *batch, k)
 	stop := make(chan struct{})
+	inj := &injector{h: h, year: year, rate: opt.DefectRate}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			r := newRNG(0, 0)
+			ir := newRNG(0, 0)
 			for b := range jobs {
+				b.stats = YearStats{}
+				b.rows, b.ends = b.rows[:0], b.ends[:0]
 				for i := b.lo; i < b.hi; i++ {
-					h.fill(&b.stays[i-b.lo], yp, &yp.stays[i], i+1, r)
+					s := &b.stays[i-b.lo]
+					h.fill(s, yp, &yp.stays[i], i+1, r)
+					if opt.Stats != nil {
+						b.stats.Add(s)
+					}
+					b.hasDef[i-b.lo] = inj.apply(s, &yp.stays[i], ir, &b.defects[i-b.lo])
+					if cols != nil {
+						b.rows = appendRow(b.rows, cols, s)
+						b.ends = append(b.ends, len(b.rows))
+					}
 				}
 				close(b.done)
 			}
@@ -87,31 +140,39 @@ func (h *Hospital) Stays(ctx context.Context, year int, opt StreamOptions, fn fu
 		}
 	}()
 	var err error
-	inj := newInjector(h, year, opt.DefectRate)
 	var dup frontpage.Stay
 consume:
 	for b := range pending {
 		<-b.done
+		if opt.Stats != nil {
+			opt.Stats.merge(&b.stats)
+		}
+		start := 0
 		for i := range b.hi - b.lo {
 			if err = ctx.Err(); err != nil {
 				break consume
 			}
 			s := &b.stays[i]
-			if opt.Stats != nil {
-				opt.Stats.Add(s)
+			var row []byte
+			if cols != nil {
+				row = b.rows[start:b.ends[i]]
+				start = b.ends[i]
 			}
-			d := inj.apply(s, b.lo+i)
+			var d *Defect
+			if b.hasDef[i] {
+				d = &b.defects[i]
+			}
 			if d != nil && d.Kind == DefectDuplicateStay {
 				copyStay(&dup, s)
-				if err = fn(s, nil); err != nil {
+				if err = fn(s, nil, row); err != nil {
 					break consume
 				}
-				if err = fn(&dup, d); err != nil {
+				if err = fn(&dup, d, row); err != nil {
 					break consume
 				}
 				continue
 			}
-			if err = fn(s, d); err != nil {
+			if err = fn(s, d, row); err != nil {
 				break consume
 			}
 		}
@@ -125,6 +186,16 @@ consume:
 	}
 	wg.Wait()
 	return err
+}
+
+func appendRow(b []byte, cols []colFn, s *frontpage.Stay) []byte {
+	for i, c := range cols {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = c(b, s)
+	}
+	return append(b, '\r', '\n')
 }
 
 // CloneStay returns a deep copy of a stay.
@@ -200,6 +271,17 @@ func (st *YearStats) Add(s *frontpage.Stay) {
 			}
 		}
 	}
+}
+
+func (st *YearStats) merge(o *YearStats) {
+	st.Discharges += o.Discharges
+	st.Operations += o.Operations
+	st.Level4 += o.Level4
+	st.DaySurgeries += o.DaySurgeries
+	st.LOSDays += o.LOSDays
+	st.Deaths += o.Deaths
+	st.Births += o.Births
+	st.Neonates += o.Neonates
 }
 
 // MeanLOS is the average length of stay.

@@ -143,23 +143,7 @@ func Generate(ctx context.Context, cfg Config, dir string) (*Result, error) {
 			err = writeXLSX(ctx, h, year, opt, cols, path, &defects)
 		} else {
 			err = writeFile(path, cfg.Encoding, func(w io.Writer) error {
-				sw, err := NewStayWriter(w, cols)
-				if err != nil {
-					return err
-				}
-				line := 1
-				err = h.Stays(ctx, year, opt, func(s *frontpage.Stay, d *Defect) error {
-					line++
-					if d != nil {
-						d.Line = line
-						defects = append(defects, *d)
-					}
-					return sw.Write(s)
-				})
-				if err != nil {
-					return err
-				}
-				return sw.Flush()
+				return h.WriteCSV(ctx, year, opt, cols, w, func(d Defect) { defects = append(defects, d) })
 			})
 		}
 		if err != nil {
