@@ -47,6 +47,10 @@ type DB struct {
 	// writeMu serialises bulk writers inside this process: two concurrent
 	// imports would both allocate stay_ids from the same max+1.
 	writeMu sync.Mutex
+
+	// chunkStays overrides defaultChunkStays (tests use small chunks to
+	// exercise the pipeline).
+	chunkStays int
 }
 
 // ErrLocked is returned (wrapped) by Open when another process holds the file.

@@ -16,6 +16,7 @@ func openTest(t *testing.T) *DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	db.chunkStays = 50 // several staging chunks per test import
 	return db
 }
 

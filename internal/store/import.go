@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -82,15 +84,13 @@ func (db *DB) ImportStays(ctx context.Context, meta ImportMeta, produce Producer
 			(SELECT coalesce(max(stay_id), 0) FROM stays)`).Scan(&importID, &maxStay); err != nil {
 			return fmt.Errorf("allocate ids: %w", err)
 		}
-		w, err := newStayWriter(conn, importID, maxStay+1)
+		dir, err := os.MkdirTemp(filepath.Dir(db.path), filepath.Base(db.path)+".import-")
 		if err != nil {
-			return err
+			return fmt.Errorf("创建临时目录 create staging directory: %w", err)
 		}
-		out, err := pipe(ctx, w, produce)
+		defer os.RemoveAll(dir)
+		out, err := pipe(ctx, conn, dir, importID, maxStay+1, db.chunkStays, produce)
 		res.Outcome = out
-		if cerr := w.close(); err == nil && cerr != nil {
-			err = cerr
-		}
 		if err != nil {
 			return err
 		}
@@ -160,10 +160,16 @@ func (db *DB) RecordFailedImport(ctx context.Context, meta ImportMeta, started t
 	return res.ImportID, nil
 }
 
-// pipe runs produce with an emit that hands batches to an appending
-// goroutine, so parsing (producer side) and appending use both cores.
-func pipe(ctx context.Context, w *stayWriter, produce Producer) (*ImportOutcome, error) {
-	ch := make(chan []frontpage.Stay, 4)
+// pipe runs produce and stores what it emits. Three stages run at once so
+// both cores stay busy: the producer parses the file; a formatter goroutine
+// writes the stays as CSV into staging files, switching to a new set every
+// chunk stays; a loader goroutine inserts each finished set with DuckDB's
+// parallel CSV reader on conn (inside the caller's transaction) and deletes
+// it. Staging disk use is bounded to about two chunks.
+func pipe(ctx context.Context, conn *sql.Conn, dir string, importID, firstID int64, chunk int, produce Producer) (*ImportOutcome, error) {
+	if chunk <= 0 {
+		chunk = defaultChunkStays
+	}
 	var (
 		mu      sync.Mutex
 		failure error
@@ -180,45 +186,83 @@ func pipe(ctx context.Context, w *stayWriter, produce Producer) (*ImportOutcome,
 		defer mu.Unlock()
 		return failure
 	}
-	done := make(chan struct{})
+
+	loads := make(chan *stager) // unbuffered: the formatter waits for a slow loader
+	loaderDone := make(chan struct{})
 	go func() {
-		defer close(done)
-		for b := range ch {
+		defer close(loaderDone)
+		for st := range loads {
+			if getFail() == nil {
+				if err := st.load(ctx, conn); err != nil {
+					setFail(err)
+				}
+			}
+			st.remove()
+		}
+	}()
+
+	batches := make(chan []frontpage.Stay, 4)
+	formatterDone := make(chan struct{})
+	go func() {
+		defer close(formatterDone)
+		defer close(loads)
+		var cur *stager
+		seq, nextID := 0, firstID
+		for b := range batches {
 			if getFail() != nil {
 				continue // drain so the producer never blocks on a dead consumer
 			}
 			for i := range b {
-				if err := w.append(&b[i]); err != nil {
+				if cur == nil {
+					var err error
+					if cur, err = newStager(dir, seq, importID, nextID); err != nil {
+						setFail(err)
+						break
+					}
+					seq++
+				}
+				if err := cur.append(&b[i]); err != nil {
 					setFail(err)
 					break
+				}
+				if cur.n >= int64(chunk) {
+					nextID = cur.nextID
+					loads <- cur
+					cur = nil
 				}
 			}
 			if err := ctx.Err(); err != nil {
 				setFail(err)
 			}
 		}
+		if cur != nil {
+			if getFail() == nil {
+				loads <- cur
+			} else {
+				cur.remove()
+			}
+		}
 	}()
+
 	emit := func(b []frontpage.Stay) error {
 		if err := getFail(); err != nil {
 			return err
 		}
 		select {
-		case ch <- b:
+		case batches <- b:
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
 	out, perr := produce(ctx, emit)
-	close(ch)
-	<-done
+	close(batches)
+	<-formatterDone
+	<-loaderDone
 	if perr != nil {
 		return out, perr
 	}
-	if err := getFail(); err != nil {
-		return out, err
-	}
-	return out, nil
+	return out, getFail()
 }
 
 // recordImport writes the imports row and the row errors of a run.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -536,5 +537,32 @@ func TestAppenderJoinsTransaction(t *testing.T) {
 	}
 	if n := count(t, db, "departments"); n != 0 {
 		t.Fatalf("appended rows survived rollback: %d", n)
+	}
+}
+
+func TestRoundTripAwkwardValues(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	s := fullStay(t, "ORG,1", 1, 3, 2)
+	s.MRN = `M"01"`
+	s.Name = "张三,\"李四\"\n第二行"
+	s.Address = "  leading and trailing spaces  "
+	s.Employer = "NULL"
+	s.Phone = `back\slash`
+	s.OrgName = "\r\n"
+	s.Diagnoses[1].Name = "a,b"
+	s.Procedures[1].Surgeon = `"`
+	s.Costs[frontpage.CostTotal] = frontpage.Some(0.1 + 0.2)
+	s.Costs[frontpage.CostSelfPaid] = frontpage.Some(math.Inf(1))
+	s.Costs[frontpage.CostOther] = frontpage.Some(-1e-300)
+	s.Costs[frontpage.CostBlood] = frontpage.Some(0.0)
+	s.TransferDepts = []string{"0301"}
+	in := []frontpage.Stay{s}
+	if _, err := db.ImportStays(ctx, ImportMeta{File: "odd.csv"}, producer(in, 1)); err != nil {
+		t.Fatal(err)
+	}
+	_, out := readAll(t, db, Filter{})
+	if len(out) != 1 || !reflect.DeepEqual(out[0], s) {
+		t.Fatalf("round trip of awkward values:\n in %+v\nout %+v", s, out)
 	}
 }

@@ -10,21 +10,12 @@ import (
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
-	"github.com/yardstick-health/yardstick/internal/frontpage"
 )
 
-// stayWriter appends stays and their child lines through one DuckDB Appender
-// per table. The Appender writes into the transaction of the connection it
-// was created on (TestAppenderJoinsTransaction), so a rollback discards it.
-type stayWriter struct {
-	stays, dx, px, icu *duckdb.Appender
-	row                []driver.Value // reused for every stays row
-	child              []driver.Value
-	importID           int64
-	nextID             int64
-	n                  int64
-}
-
+// newAppender returns a DuckDB Appender on conn. Appended rows join the
+// connection's open transaction (TestAppenderJoinsTransaction). Used for the
+// small tables (import errors, departments, visits); stays are bulk loaded
+// through staging files (stage.go).
 func newAppender(conn *sql.Conn, table string) (*duckdb.Appender, error) {
 	var a *duckdb.Appender
 	err := conn.Raw(func(dc any) error {
@@ -42,37 +33,6 @@ func newAppender(conn *sql.Conn, table string) (*duckdb.Appender, error) {
 	return a, nil
 }
 
-func newStayWriter(conn *sql.Conn, importID, firstID int64) (*stayWriter, error) {
-	w := &stayWriter{importID: importID, nextID: firstID,
-		row: make([]driver.Value, len(stayLeadCols)+len(stayCols)), child: make([]driver.Value, 13)}
-	var err error
-	for _, t := range []struct {
-		a    **duckdb.Appender
-		name string
-	}{{&w.stays, "stays"}, {&w.dx, "stay_diagnoses"}, {&w.px, "stay_procedures"}, {&w.icu, "stay_icu"}} {
-		if *t.a, err = newAppender(conn, t.name); err != nil {
-			w.close()
-			return nil, err
-		}
-	}
-	return w, nil
-}
-
-// close flushes and releases the appenders; the first error wins.
-func (w *stayWriter) close() error {
-	var first error
-	for _, a := range []*duckdb.Appender{w.stays, w.dx, w.px, w.icu} {
-		if a == nil {
-			continue
-		}
-		if err := a.Close(); err != nil && first == nil {
-			first = fmt.Errorf("flush appender: %w", err)
-		}
-	}
-	w.stays, w.dx, w.px, w.icu = nil, nil, nil, nil
-	return first
-}
-
 // Null conversions: absent values are stored as NULL so SQL aggregates
 // (count(col), avg(col)) see absence, not zero.
 
@@ -88,68 +48,6 @@ func vTime(t time.Time) driver.Value {
 		return nil
 	}
 	return t
-}
-
-func (w *stayWriter) append(s *frontpage.Stay) error {
-	id := w.nextID
-	w.nextID++
-	r := w.row
-	r[0], r[1] = id, w.importID
-	if s.AdmissionNo != 0 {
-		r[2] = int64(s.AdmissionNo)
-	} else {
-		r[2] = nil
-	}
-	for i := range stayCols {
-		c := &stayCols[i]
-		var v driver.Value
-		switch c.Kind {
-		case colText:
-			v = vStr(*c.str(s))
-		case colInt:
-			if o := c.num(s); o.Valid {
-				v = int64(o.V)
-			}
-		case colFloat:
-			if o := c.amt(s); o.Valid {
-				v = o.V
-			}
-		case colDate, colTime:
-			v = vTime(*c.tm(s))
-		case colList:
-			if l := *c.list(s); len(l) > 0 {
-				v = strings.Join(l, ",")
-			}
-		}
-		r[len(stayLeadCols)+i] = v
-	}
-	if err := w.stays.AppendRow(r...); err != nil {
-		return fmt.Errorf("append stay: %w", err)
-	}
-	for i := range s.Diagnoses {
-		d := &s.Diagnoses[i]
-		if err := w.dx.AppendRow(id, int32(i), vStr(d.Code), vStr(d.Name), vStr(d.POA)); err != nil {
-			return fmt.Errorf("append diagnosis: %w", err)
-		}
-	}
-	for i := range s.Procedures {
-		p := &s.Procedures[i]
-		c := w.child[:13]
-		c[0], c[1], c[2], c[3], c[4] = id, int32(i), vStr(p.Code), vStr(p.Name), vTime(p.Date)
-		c[5], c[6], c[7], c[8] = vStr(p.Level), vStr(p.Surgeon), vStr(p.Assistant1), vStr(p.Assistant2)
-		c[9], c[10], c[11], c[12] = vStr(p.Incision), vStr(p.Anaesthesia), vStr(p.Anaesthetist), vStr(p.Elective)
-		if err := w.px.AppendRow(c...); err != nil {
-			return fmt.Errorf("append procedure: %w", err)
-		}
-	}
-	for i := range s.ICU {
-		u := &s.ICU[i]
-		if err := w.icu.AppendRow(id, int32(i), vStr(u.Type), vTime(u.In), vTime(u.Out)); err != nil {
-			return fmt.Errorf("append ICU stay: %w", err)
-		}
-	}
-	w.n++
-	return nil
 }
 
 // stayTables lists the base tables of the store that have a stay_id column:
