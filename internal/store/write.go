@@ -9,7 +9,6 @@ import (
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
-
 )
 
 // newAppender returns a DuckDB Appender on conn. Appended rows join the
