@@ -324,9 +324,9 @@ func readFrontPages(ctx context.Context, src source, name string, opt Options, m
 
 	// Stage 1: read, decode and split. Stage 2: convert. The caller's
 	// goroutine emits. Buffers of stage 1 are recycled through free.
-	raws := make(chan *rawBatch, 4)
-	free := make(chan *rawBatch, 6)
-	convs := make(chan *convBatch, 2)
+	raws := make(chan *rawBatch, 2)
+	free := make(chan *rawBatch, 4)
+	convs := make(chan *convBatch, 1)
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(raws)
@@ -337,6 +337,7 @@ func readFrontPages(ctx context.Context, src source, name string, opt Options, m
 		c := newConverter(name, p, len(header), batchSize)
 		for rb := range raws {
 			cb := c.convert(rb)
+			clear(rb.recs) // drop the record texts so a pooled batch does not pin them
 			select {
 			case free <- rb:
 			default:
