@@ -31,15 +31,23 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 	dp := h.depts[sk.dept]
 	ct := &h.cat.cases[sk.ct]
 
+	// The patient: a readmission reuses the identity of the first stay of
+	// the year (its seed drives every identity draw below).
+	head, headSerial := sk, serial
+	if sk.head >= 0 {
+		head, headSerial = &yp.stays[sk.head], int(sk.head)+1
+	}
+	var prv rng
+	prv.seed(head.seed, 17)
+	pr := &prv
+
 	s.OrgCode, s.OrgName = p.OrgCode, p.OrgName
-	s.MRN = mrn(yp.year, serial)
+	s.MRN = mrn(yp.year, headSerial)
 	s.AdmissionNo = 1
-	if x := r.float(); x > 0.7 {
-		s.AdmissionNo = 2 + int(-math.Log(1-r.float())*2.5)
+	if !ct.Neonate && pr.chance(0.15+0.004*float64(head.age)+readmitProb(ct)/2) {
+		s.AdmissionNo = 2 + int(-math.Log(1-pr.float())*1.5) // stays in earlier years
 	}
-	if ct.Neonate {
-		s.AdmissionNo = 1
-	}
+	s.AdmissionNo += int(sk.chainPos)
 	s.DxCodeSystem, s.PxCodeSystem = frontpage.DxYibao2, frontpage.PxYibao2
 
 	// Times.
@@ -52,7 +60,7 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 	sex := ct.Sex
 	if sex == "" {
 		sex = "1"
-		if r.chance(0.5) {
+		if pr.chance(0.5) {
 			sex = "2"
 		}
 	}
@@ -62,8 +70,8 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 	if ct.Neonate {
 		birth = admDate.AddDate(0, 0, -int(sk.neonDays))
 	} else {
-		days := int(float64(sk.age) * 365.25)
-		birth = admDate.AddDate(0, 0, -days)
+		days := int(float64(head.age) * 365.25)
+		birth = dateOf(yp.start.Add(time.Duration(head.admMin)*time.Minute)).AddDate(0, 0, -days)
 	}
 	s.BirthDate = birth
 	years, days := ageAt(birth, admDate)
@@ -71,10 +79,10 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 	if years == 0 {
 		s.AgeDays = frontpage.Some(days)
 	}
-	ar := h.areas.pick(r)
-	rural := r.chance(0.25)
+	ar := h.areas.pick(pr)
+	rural := pr.chance(0.25)
 	if ct.Neonate {
-		mother := personName(r, "2")
+		mother := personName(pr, "2")
 		suffix := "之子"
 		if sex == "2" {
 			suffix = "之女"
@@ -83,30 +91,30 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 		s.IDType, s.IDNumber = "9", "-" // newborns have no ID card yet
 		s.ContactName, s.ContactRelation = mother, "5"
 	} else {
-		s.Name = personName(r, sex)
+		s.Name = personName(pr, sex)
 		s.IDType = "1"
-		s.IDNumber = idNumber(r, ar.code, birth, sex)
+		s.IDNumber = idNumber(pr, ar.code, birth, sex)
 	}
 	s.Nationality = "156"
-	s.Ethnicity = ethnicCodes[ethnicTable.pick(r)]
+	s.Ethnicity = ethnicCodes[ethnicTable.pick(pr)]
 	s.HealthCard = "-"
-	if r.chance(0.3) && !ct.Neonate {
+	if pr.chance(0.3) && !ct.Neonate {
 		s.HealthCard = s.IDNumber
 	}
 	if years < 18 {
-		s.Payment = paymentCodes[paymentChild.pick(r)]
+		s.Payment = paymentCodes[paymentChild.pick(pr)]
 	} else {
-		s.Payment = paymentCodes[paymentAdult.pick(r)]
+		s.Payment = paymentCodes[paymentAdult.pick(pr)]
 	}
 	switch {
 	case years < 20:
 		s.Marital = "1"
 	case years < 28:
-		s.Marital = pick2(r, 0.55, "2", "1")
+		s.Marital = pick2(pr, 0.55, "2", "1")
 	case years >= 75:
-		s.Marital = pick2(r, 0.35, "3", "2")
+		s.Marital = pick2(pr, 0.35, "3", "2")
 	default:
-		s.Marital = pick2(r, 0.93, "2", "4")
+		s.Marital = pick2(pr, 0.93, "2", "4")
 	}
 	working := false
 	switch {
@@ -118,26 +126,26 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 		s.Occupation = "80"
 	default:
 		occ := []string{"24", "27", "13", "17", "54", "51", "21", "11", "70"}
-		s.Occupation = occ[r.intn(len(occ))]
+		s.Occupation = occ[pr.intn(len(occ))]
 		working = s.Occupation != "70" && s.Occupation != "27"
-		if rural && r.chance(0.6) {
+		if rural && pr.chance(0.6) {
 			s.Occupation, working = "27", false
 		}
 	}
 	s.BirthPlace = ar.province + ar.city + ar.district
 	s.NativeProvince = ar.provCode
-	s.RegAddress = address(r, ar, rural)
+	s.RegAddress = address(pr, ar, rural)
 	s.RegPostcode = ar.postcode
-	if r.chance(0.85) {
+	if pr.chance(0.85) {
 		s.Address, s.Postcode = s.RegAddress, ar.postcode
 	} else {
-		hr := h.areas.pick(r)
-		s.Address, s.Postcode = address(r, hr, false), hr.postcode
+		hr := h.areas.pick(pr)
+		s.Address, s.Postcode = address(pr, hr, false), hr.postcode
 	}
-	s.Phone = mobile(r)
+	s.Phone = mobile(pr)
 	if working {
-		s.Employer = employer(r, ar)
-		s.EmployerPhone = landline(r, p.City.PhonePrefix)
+		s.Employer = employer(pr, ar)
+		s.EmployerPhone = landline(pr, p.City.PhonePrefix)
 		s.EmployerPostcode = ar.postcode
 	} else {
 		s.Employer, s.EmployerPhone, s.EmployerPostcode = "无", "-", "-"
@@ -145,21 +153,21 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 	if !ct.Neonate {
 		switch {
 		case years < 18:
-			s.ContactName, s.ContactRelation = surnameOf(s.Name)+femaleChars[r.intn(len(femaleChars))]+femaleChars[r.intn(len(femaleChars))], "5"
+			s.ContactName, s.ContactRelation = surnameOf(s.Name)+femaleChars[pr.intn(len(femaleChars))]+femaleChars[pr.intn(len(femaleChars))], "5"
 		case s.Marital == "2":
 			other := "2"
 			if sex == "2" {
 				other = "1"
 			}
-			s.ContactName, s.ContactRelation = personName(r, other), "1"
+			s.ContactName, s.ContactRelation = personName(pr, other), "1"
 		case years >= 60:
-			s.ContactName, s.ContactRelation = surnameOf(s.Name)+maleChars[r.intn(len(maleChars))], pick2(r, 0.5, "2", "3")
+			s.ContactName, s.ContactRelation = surnameOf(s.Name)+maleChars[pr.intn(len(maleChars))], pick2(pr, 0.5, "2", "3")
 		default:
-			s.ContactName, s.ContactRelation = personName(r, "2"), pick2(r, 0.6, "5", "7")
+			s.ContactName, s.ContactRelation = personName(pr, "2"), pick2(pr, 0.6, "5", "7")
 		}
 	}
 	s.ContactAddress = s.Address
-	s.ContactPhone = mobile(r)
+	s.ContactPhone = mobile(pr)
 
 	// Newborn weights.
 	if ct.Neonate {
@@ -289,8 +297,8 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 	if r.chance(0.06) {
 		s.DrugAllergy, s.AllergyDrugs = "2", allergyDrugs[r.intn(len(allergyDrugs))]
 	}
-	s.ABO = aboCodes[aboTable.pick(r)]
-	s.Rh = pick2(r, 0.996, "2", "1")
+	s.ABO = aboCodes[aboTable.pick(pr)]
+	s.Rh = pick2(pr, 0.996, "2", "1")
 	if s.ABO == "5" || s.ABO == "6" {
 		s.Rh = map[string]string{"5": "3", "6": "4"}[s.ABO]
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -514,4 +515,53 @@ func TestVisitsFile(t *testing.T) {
 	if strings.Join(rows[0], ",") != "机构代码,日期,科室代码,就诊类型,人次" || len(rows) != len(visits)+1 {
 		t.Errorf("header %v, %d rows", rows[0], len(rows))
 	}
+}
+
+// TestReadmissions checks that returning patients keep their identity and
+// get increasing 住院次数, and that (planned) readmissions within 31 days
+// exist, as the readmission indicators need.
+func TestReadmissions(t *testing.T) {
+	h := hospitalFor(t, "tertiary-general", 17, 0.05)
+	type visit struct {
+		no              int
+		name, id, birth string
+		sex             string
+		adm, dis        time.Time
+	}
+	byMRN := map[string][]visit{}
+	keys := map[frontpage.Key]bool{}
+	eachStay(t, h, 2021, func(s *frontpage.Stay) {
+		if keys[s.Key()] {
+			t.Fatalf("duplicate key %v", s.Key())
+		}
+		keys[s.Key()] = true
+		byMRN[s.MRN] = append(byMRN[s.MRN], visit{s.AdmissionNo, s.Name, s.IDNumber, frontpage.FormatDate(s.BirthDate), s.Sex, s.AdmTime, s.DisTime})
+	})
+	patients, within31 := 0, 0
+	for mrn, vs := range byMRN {
+		if len(vs) < 2 {
+			continue
+		}
+		patients++
+		sort.Slice(vs, func(i, j int) bool { return vs[i].adm.Before(vs[j].adm) })
+		for i := 1; i < len(vs); i++ {
+			a, b := vs[i-1], vs[i]
+			if a.name != b.name || a.id != b.id || a.birth != b.birth || a.sex != b.sex {
+				t.Fatalf("MRN %s: identity changes between stays", mrn)
+			}
+			if b.no != a.no+1 {
+				t.Errorf("MRN %s: 住院次数 %d after %d", mrn, b.no, a.no)
+			}
+			if !b.adm.After(a.dis) {
+				t.Errorf("MRN %s: readmitted %v before discharge %v", mrn, b.adm, a.dis)
+			}
+			if b.adm.Sub(a.dis) <= 31*24*time.Hour {
+				within31++
+			}
+		}
+	}
+	if patients == 0 || within31 == 0 {
+		t.Errorf("%d patients with several stays, %d readmissions within 31 days", patients, within31)
+	}
+	t.Logf("%d stays, %d patients with several stays, %d readmissions within 31 days", len(keys), patients, within31)
 }

@@ -3,6 +3,7 @@ package synth
 import (
 	"math"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -84,6 +85,8 @@ type skel struct {
 	age       float32 // years
 	rawLOS    float32
 	seq       int32 // sequence inside the department (tie-break)
+	head      int32 // index (discharge order) of the patient\'s first stay of the year; -1 = this one
+	chainPos  int16 // number of earlier stays of the patient this year
 }
 
 // yearPlan holds the skeletons of one year, sorted in discharge order.
@@ -236,7 +239,69 @@ func (h *Hospital) planYear(year int) *yearPlan {
 		}
 		return a.seq < b.seq
 	})
+	h.linkReadmissions(yp)
 	return yp
+}
+
+// readmitProb is the chance that a stay of this case type is a return of a
+// patient already discharged this year: chemotherapy cycles and dialysis
+// often, chronic diseases sometimes, anything else rarely.
+func readmitProb(ct *CaseType) float64 {
+	switch {
+	case ct.Neonate || ct.Delivery:
+		return 0
+	case ct.SecondDx != "" || ct.Kind == KindTherapeutic && ct.Morphology != "":
+		return 0.55
+	case ct.Dx == "N18.500":
+		return 0.4
+	case strings.HasPrefix(ct.Dx, "I50") || strings.HasPrefix(ct.Dx, "J44") || strings.HasPrefix(ct.Dx, "K74") || strings.HasPrefix(ct.Dx, "N18"):
+		return 0.15
+	}
+	return 0.03
+}
+
+// linkReadmissions makes some stays later stays of a patient already seen
+// this year (same 病案号, next 住院次数, same identity), choosing the most
+// recent earlier discharge of the same case type at least a few days before
+// the admission.
+func (h *Hospital) linkReadmissions(yp *yearPlan) {
+	open := map[uint16][]int32{}
+	var r rng
+	for i := range yp.stays {
+		sk := &yp.stays[i]
+		sk.head = -1
+		ct := &h.cat.cases[sk.ct]
+		p := readmitProb(ct)
+		if p == 0 {
+			continue
+		}
+		r.seed(sk.seed, 19)
+		if r.chance(p) {
+			minGap := int32(2+r.intn(30)) * 1440
+			if p > 0.3 {
+				minGap = int32(14+r.intn(10)) * 1440 // treatment cycles
+			}
+			list := open[sk.ct]
+			for k := len(list) - 1; k >= 0 && k >= len(list)-200; k-- {
+				pj := &yp.stays[list[k]]
+				if pj.disMin > sk.admMin-minGap {
+					continue
+				}
+				head := list[k]
+				if pj.head >= 0 {
+					head = pj.head
+				}
+				sk.head, sk.chainPos = head, pj.chainPos+1
+				hs := &yp.stays[head]
+				sk.age = hs.age + float32(sk.admMin-hs.admMin)/(365.25*1440)
+				open[sk.ct] = append(list[:k], list[k+1:]...)
+				break
+			}
+		}
+		if !sk.died {
+			open[sk.ct] = append(open[sk.ct], int32(i))
+		}
+	}
 }
 
 const mortalityScale = 0.2
