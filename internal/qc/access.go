@@ -325,15 +325,24 @@ func resolve(code string) (*acc, error) {
 		// "-" is the prescribed filler for "nothing to record" (84号文); a
 		// value that bypassed the parser (generated or API stays) may still
 		// hold it, so it reads as absent here too.
-		a.text = func(s *frontpage.Stay, _ int) string {
-			v := strings.TrimSpace(f.Get(s))
-			if frontpage.IsBlank(v) {
-				return ""
-			}
-			return v
-		}
+		a.text = func(s *frontpage.Stay, _ int) string { return clean(f.Get(s)) }
 	}
 	return a, nil
+}
+
+// clean trims a text value and reads the "-" filler as absent. The common
+// case (no surrounding space, longer than a filler) costs two byte tests.
+func clean(v string) string {
+	if v == "" {
+		return v
+	}
+	if v[0] <= ' ' || v[len(v)-1] <= ' ' || v[0] >= 0x80 || v[len(v)-1] >= 0x80 {
+		v = strings.TrimSpace(v)
+	}
+	if len(v) <= 3 && frontpage.IsBlank(v) {
+		return ""
+	}
+	return v
 }
 
 // ageDays is the age at admission in days: A14 × 365 from one year on,

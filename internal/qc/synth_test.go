@@ -32,7 +32,7 @@ var defectRules = map[string][]string{
 // fieldMatters: the finding must be on the defect's field.
 var fieldMatters = map[string]bool{synth.DefectMissingField: true, synth.DefectDeathNoCause: true, synth.DefectSexDiagnosis: true, synth.DefectAgeDiagnosis: true}
 
-func referenceDicts(t *testing.T) codes.Set {
+func referenceDicts(t testing.TB) codes.Set {
 	dir := filepath.Join(testutil.CHSDRG11(t), "codes")
 	ctx := context.Background()
 	dx, err := codes.ReadFile(ctx, frontpage.DxYibao2, "test", filepath.Join(dir, "icd10_yibao2_names.csv"))

@@ -1,0 +1,104 @@
+package qc_test
+
+import (
+	"context"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/yardstick-health/yardstick/internal/frontpage"
+	"github.com/yardstick-health/yardstick/internal/qc"
+	"github.com/yardstick-health/yardstick/internal/synth"
+)
+
+// cpuTime is the process CPU time (user + system). The benchmarks report
+// CPU per stay besides wall time because the machine is shared: wall time
+// there depends on the neighbours, CPU time does not.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// benchStays generates a synthetic year (5% defects) to check.
+func benchStays(b *testing.B) []*frontpage.Stay {
+	b.Helper()
+	p, err := synth.LoadProfile("tertiary-general")
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := synth.NewHospital(p, 3, 0.1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out []*frontpage.Stay
+	err = h.Stays(context.Background(), 2021, synth.StreamOptions{DefectRate: 0.05}, func(s *frontpage.Stay, _ *synth.Defect) error {
+		out = append(out, synth.CloneStay(s))
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+
+// BenchmarkCheck: all rules on one stay, one goroutine (ns/op = per stay).
+//
+//	go test ./internal/qc -run xxx -bench 'Check$|Run2' -benchmem
+func BenchmarkCheck(b *testing.B) {
+	stays := benchStays(b)
+	e, err := qc.New(qc.Options{Dicts: referenceDicts(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	k := e.NewChecker()
+	b.ReportAllocs()
+	b.ResetTimer()
+	c0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		fs := k.Check(stays[i%len(stays)])
+		k.Score(fs)
+	}
+	b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(b.N), "cpu-ns/stay")
+}
+
+// BenchmarkRun2Workers: the parallel runner (2 workers, findings copied,
+// summary and 2016 indicators accumulated) over 1,000,000 stays per op;
+// reports stays/s.
+func BenchmarkRun2Workers(b *testing.B) {
+	stays := benchStays(b)
+	e, err := qc.New(qc.Options{Dicts: referenceDicts(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 1_000_000
+	b.ResetTimer()
+	c0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		findings := 0
+		_, err := e.Run(context.Background(), 2, func(emit func(int64, *frontpage.Stay) error) error {
+			for j := 0; j < n; j++ {
+				if err := emit(int64(j), stays[j%len(stays)]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, func(rs []qc.Result) error {
+			for k := range rs {
+				findings += len(rs[k].Findings)
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if findings == 0 {
+			b.Fatal("no findings")
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "stays/s")
+	// What 2 uncontended cores deliver: 2 CPU-seconds per second.
+	b.ReportMetric(2*float64(n)*float64(b.N)/(cpuTime()-c0).Seconds(), "stays/s@2cpu")
+}
