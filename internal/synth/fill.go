@@ -317,8 +317,9 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 	// Procedures.
 	h.addProcedures(s, ct, sk, dp, r)
 
-	// Intensive care.
+	// Intensive care, and the transfers it implies.
 	h.addICU(s, ct, sk, r)
+	h.addTransfers(s, sk, dp, r)
 
 	// Costs.
 	h.addCosts(s, ct, sk, r)
@@ -559,4 +560,40 @@ func surnameOf(name string) string {
 		}
 	}
 	return name
+}
+
+// addTransfers records 转科: patients of ward departments who spent time in
+// intensive care usually went through the ICU department and came back
+// (B21C = ICU, own department); patients of the ICU department mostly came
+// from the emergency department, and some are transferred back to a ward
+// before discharge.
+func (h *Hospital) addTransfers(s *frontpage.Stay, sk *skel, dp *deptPlan, r *rng) {
+	if h.icu == nil {
+		return
+	}
+	icu := h.icu.prof.Code
+	switch {
+	case dp == h.icu:
+		if sk.emergency && h.edCode != "" && r.chance(0.7) {
+			s.AdmDept, s.AdmWard = h.edCode, h.edName+"抢救室"
+			s.TransferDepts = append(s.TransferDepts, icu)
+		}
+		if !sk.died && sk.los >= 3 && r.chance(0.3) {
+			to := h.depts[r.intn(len(h.depts))]
+			if to != h.icu && to.prof.NationalCode != "0701" && to.prof.NationalCode != "0502" {
+				if len(s.TransferDepts) == 0 {
+					s.TransferDepts = append(s.TransferDepts, icu)
+				}
+				s.TransferDepts = append(s.TransferDepts, to.prof.Code)
+				s.DisDept, s.DisWard = to.prof.Code, to.wards[r.intn(len(to.wards))]
+			}
+		}
+	case len(s.ICU) > 0 && s.ICU[0].Type != "04" && s.ICU[0].Type != "05" && r.chance(0.6):
+		s.TransferDepts = append(s.TransferDepts, icu)
+		if !sk.died || r.chance(0.5) {
+			s.TransferDepts = append(s.TransferDepts, dp.prof.Code)
+		} else {
+			s.DisDept, s.DisWard = icu, h.icu.wards[0]
+		}
+	}
 }

@@ -23,6 +23,9 @@ type Hospital struct {
 	qcNurses []string
 	anaes    []string
 	refOrgs  []string
+	icu      *deptPlan // the intensive-care department, if the profile has one with beds
+	edCode   string    // the emergency department's code, if any
+	edName   string
 
 	// Calibration diagnostics (expected values from the tables).
 	expectOpsShare, expectL4Share float64
@@ -103,6 +106,16 @@ func NewHospital(p *Profile, seed uint64, scale float64) (*Hospital, error) {
 	}
 	for k := 0; k < 12+len(h.depts)/2; k++ {
 		h.anaes = append(h.anaes, staffName(r))
+	}
+	for _, dp := range h.depts {
+		if dp.prof.NationalCode == "28" {
+			h.icu = dp
+		}
+	}
+	for _, d := range p.Departments {
+		if d.NationalCode == "20" {
+			h.edCode, h.edName = d.Code, d.Name
+		}
 	}
 	h.refOrgs = []string{p.City.Name + "第二人民医院", p.City.Name + "中医院", p.City.Name + "康复医院", "社区卫生服务中心", "镇卫生院"}
 	h.calibrate()

@@ -565,3 +565,38 @@ func TestReadmissions(t *testing.T) {
 	}
 	t.Logf("%d stays, %d patients with several stays, %d readmissions within 31 days", len(keys), patients, within31)
 }
+
+// TestTransfers checks 转科 records: the chain of B21C ends at the discharge
+// department, and every code is a department of the dictionary.
+func TestTransfers(t *testing.T) {
+	h := hospitalFor(t, "tertiary-general", 23, 0.05)
+	depts := map[string]bool{}
+	for _, d := range h.Profile.DepartmentList() {
+		depts[d.Code] = true
+	}
+	n := 0
+	eachStay(t, h, 2021, func(s *frontpage.Stay) {
+		if !depts[s.AdmDept] || !depts[s.DisDept] {
+			t.Fatalf("stay %s: departments %s/%s not in the dictionary", s.MRN, s.AdmDept, s.DisDept)
+		}
+		if len(s.TransferDepts) == 0 {
+			if s.AdmDept != s.DisDept {
+				t.Fatalf("stay %s: changes department without a transfer", s.MRN)
+			}
+			return
+		}
+		n++
+		if last := s.TransferDepts[len(s.TransferDepts)-1]; last != s.DisDept {
+			t.Fatalf("stay %s: transfers %v do not end at the discharge department %s", s.MRN, s.TransferDepts, s.DisDept)
+		}
+		for _, d := range s.TransferDepts {
+			if !depts[d] {
+				t.Fatalf("stay %s: transfer to unknown department %s", s.MRN, d)
+			}
+		}
+	})
+	if n == 0 {
+		t.Error("no transfers between departments")
+	}
+	t.Logf("%d stays with transfers", n)
+}
