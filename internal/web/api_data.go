@@ -320,111 +320,6 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, c *reqCt
 	writeJSON(w, http.StatusOK, out)
 }
 
-type indicatorsResp struct {
-	Year       int   `json:"year"`
-	Month      int   `json:"month"`
-	Indicators []kpi `json:"indicators"`
-}
-
-func (s *Server) handleIndicators(w http.ResponseWriter, r *http.Request, c *reqCtx) {
-	year, err := s.yearOf(r)
-	if err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	ks, cur, _, err := s.kpis(r.Context(), year, c.scopeSet())
-	if err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, indicatorsResp{Year: year, Month: cur.lastMonth(), Indicators: ks})
-}
-
-type deptValue struct {
-	Code  string   `json:"code"`
-	Name  string   `json:"name"`
-	Value *float64 `json:"value"`
-	Num   float64  `json:"numerator"`
-	Den   float64  `json:"denominator"`
-	Rank  int      `json:"rank"` // among all departments with a value, 1 = best by direction
-}
-
-type indicatorResp struct {
-	Year      int         `json:"year"`
-	Indicator kpi         `json:"indicator"`
-	Monthly   series      `json:"monthly"`
-	PrevYear  series      `json:"monthly_prev"`
-	Depts     []deptValue `json:"departments"`
-}
-
-// rankDepts ranks every department (not only the caller's) so a department
-// head sees where they stand without seeing the others' numbers.
-func rankDepts(d *indDef, cb *cube, month int) map[string]int {
-	type dv struct {
-		code string
-		v    float64
-	}
-	var vals []dv
-	for _, code := range cb.depts() {
-		if v, ok := d.value(cb.sum(month, map[string]bool{code: true})); ok {
-			vals = append(vals, dv{code, v})
-		}
-	}
-	sort.SliceStable(vals, func(i, j int) bool {
-		if d.Direction == "down" {
-			return vals[i].v < vals[j].v
-		}
-		return vals[i].v > vals[j].v
-	})
-	out := map[string]int{}
-	for i, x := range vals {
-		out[x.code] = i + 1
-	}
-	return out
-}
-
-func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request, c *reqCtx) {
-	ctx := r.Context()
-	d := indicatorByID(r.PathValue("id"))
-	if d == nil {
-		notFound(w)
-		return
-	}
-	year, err := s.yearOf(r)
-	if err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	scope := c.scopeSet()
-	ks, cur, prev, err := s.kpis(ctx, year, scope)
-	if err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	names, err := s.deptNames(ctx)
-	if err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	month := qInt(r, "month", 0)
-	out := indicatorResp{Year: year, Monthly: monthly(d, cur, scope), PrevYear: monthly(d, prev, scope), Depts: []deptValue{}}
-	for _, k := range ks {
-		if k.ID == d.ID {
-			out.Indicator = k
-		}
-	}
-	ranks := rankDepts(d, cur, month)
-	for _, code := range cur.depts() {
-		if !c.allowDept(code) {
-			continue
-		}
-		cl := cur.sum(month, map[string]bool{code: true})
-		v, ok := d.value(cl)
-		out.Depts = append(out.Depts, deptValue{Code: code, Name: deptName(names, code), Value: ptr(v, ok), Num: d.num(&cl), Den: d.den(&cl), Rank: ranks[code]})
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
 type deptRow struct {
 	Code   string              `json:"code"`
 	Name   string              `json:"name"`
@@ -533,4 +428,34 @@ func (s *Server) handleDepartment(w http.ResponseWriter, r *http.Request, c *req
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// rankDepts ranks every department (not only the caller's) so a department
+// head sees where they stand without seeing the others' numbers. Monitored
+// indicators (no preferred direction) are not ranked.
+func rankDepts(d *indDef, cb *cube, month int) map[string]int {
+	out := map[string]int{}
+	if d.Direction == "none" {
+		return out
+	}
+	type dv struct {
+		code string
+		v    float64
+	}
+	var vals []dv
+	for _, code := range cb.depts() {
+		if v, ok := d.value(cb.sum(month, map[string]bool{code: true})); ok {
+			vals = append(vals, dv{code, v})
+		}
+	}
+	sort.SliceStable(vals, func(i, j int) bool {
+		if d.Direction == "down" {
+			return vals[i].v < vals[j].v
+		}
+		return vals[i].v > vals[j].v
+	})
+	for i, x := range vals {
+		out[x.code] = i + 1
+	}
+	return out
 }

@@ -509,9 +509,9 @@ func TestIndicatorNumbersAndDrillDown(t *testing.T) {
 	c := f.login("qc")
 	_, body := c.do("GET", "/api/v1/indicators/level4_share?year=2024", "")
 	var r struct {
-		Indicator struct {
+		Hospital *struct {
 			Value *float64 `json:"value"`
-		} `json:"indicator"`
+		} `json:"hospital"`
 		Depts []struct {
 			Code string  `json:"code"`
 			Num  float64 `json:"numerator"`
@@ -523,8 +523,11 @@ func TestIndicatorNumbersAndDrillDown(t *testing.T) {
 	}
 	// Fixture: per department and year, 20 of 60 stays are operated (i%3==0),
 	// 10 of them level 4 (i%6==0): 50%.
-	if r.Indicator.Value == nil || *r.Indicator.Value != 50 {
-		t.Errorf("level-4 share %v, want 50", r.Indicator.Value)
+	if r.Hospital == nil || r.Hospital.Value == nil || *r.Hospital.Value != 50 {
+		t.Fatalf("level-4 share %+v, want 50", r.Hospital)
+	}
+	if len(r.Depts) != 2 {
+		t.Fatalf("%d departments, want 2", len(r.Depts))
 	}
 	for _, d := range r.Depts {
 		if d.Num != 10 || d.Den != 20 {
@@ -534,6 +537,15 @@ func TestIndicatorNumbersAndDrillDown(t *testing.T) {
 		if got := int(mustNum(t, body, "total")); got != int(d.Num) {
 			t.Errorf("drill-down %s: %d stays, want %v (the numerator)", d.Code, got, d.Num)
 		}
+		_, body = c.do("GET", "/api/v1/indicators/level4_share/stays?part=denominator&year=2024&dept="+d.Code, "")
+		if got := int(mustNum(t, body, "total")); got != int(d.Den) {
+			t.Errorf("drill-down %s denominator: %d stays, want %v", d.Code, got, d.Den)
+		}
+	}
+	// The overview's headline numbers agree with the engine.
+	_, body = c.do("GET", "/api/v1/overview?year=2024", "")
+	if !strings.Contains(body, `"id":"level4_share"`) || !strings.Contains(body, `"value":50,`) {
+		t.Errorf("overview level-4 share is not 50: %.300s", body)
 	}
 }
 

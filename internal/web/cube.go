@@ -139,23 +139,18 @@ func (cb *cube) lastMonth() int {
 // loadCube runs the one grouped scan for a year.
 func (s *Server) loadCube(ctx context.Context, year int) (*cube, error) {
 	return s.cubes.get(ctx, fmt.Sprint(year), func(ctx context.Context) (*cube, error) {
-		drgJoin, drgCols := s.drgCubeSQL(ctx)
-		q := `WITH px AS (
-			SELECT stay_id,
-				max(CASE WHEN level IN ('1','2','3','4') THEN 1 ELSE 0 END) AS surg,
-				max(CASE WHEN level = '4' THEN 1 ELSE 0 END) AS l4
-			FROM stay_procedures GROUP BY stay_id)
-		SELECT month(s.dis_time) AS m, coalesce(s.dis_dept, '') AS dept,
-			count(*), coalesce(sum(s.los), 0), count(s.los),
-			coalesce(sum(s.d01), 0), count(s.d01),
-			coalesce(sum(coalesce(s.d23,0) + coalesce(s.d24,0) + coalesce(s.d25,0)), 0),
-			coalesce(sum(coalesce(s.d31,0) + coalesce(s.d32,0) + coalesce(s.d33,0)), 0),
-			count(*) FILTER (WHERE s.discharge_way = '5'),
-			coalesce(sum(px.surg), 0), coalesce(sum(px.l4), 0),
-			` + drgCols + `
-		FROM stays s LEFT JOIN px ON px.stay_id = s.stay_id ` + drgJoin + `
-		WHERE year(s.dis_time) = ?
-		GROUP BY ALL ORDER BY 1, 2`
+		// stay_facts holds the case-level facts the indicator engine and the
+		// annual report use (surgical by procedure category, level 4 by the
+		// catalogue or its fallback, DRG weight and tier), so the pages and the
+		// report count the same way.
+		q := `SELECT month, coalesce(dept, ''),
+			count(*) FILTER (WHERE discharged), coalesce(sum(los), 0), count(*) FILTER (WHERE discharged),
+			coalesce(sum(total_cost), 0), count(*) FILTER (WHERE discharged),
+			coalesce(sum(drug_cost), 0), coalesce(sum(material_cost), 0),
+			count(*) FILTER (WHERE death), count(*) FILTER (WHERE surgical), count(*) FILTER (WHERE level4 AND surgical),
+			count(*) FILTER (WHERE grouped), coalesce(sum(weight) FILTER (WHERE grouped), 0),
+			count(*) FILTER (WHERE low_risk), count(*) FILTER (WHERE low_risk AND death)
+		FROM stay_facts WHERE year = ? GROUP BY ALL ORDER BY 1, 2`
 		rows, err := s.db.SQL().QueryContext(ctx, q, year)
 		if err != nil {
 			return nil, fmt.Errorf("年度汇总 aggregate year %d: %w", year, err)

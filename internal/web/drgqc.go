@@ -90,18 +90,6 @@ func (s *Server) qcInfo(ctx context.Context) tableInfo {
 	return f
 }
 
-// drgCubeSQL returns the join and the four DRG columns of the year cube
-// (grouped, weight, low-risk stays, low-risk deaths); zeros before grouping.
-func (s *Server) drgCubeSQL(ctx context.Context) (join, cols string) {
-	if !s.drgInfo(ctx).ok {
-		return "", "0, 0.0, 0, 0"
-	}
-	join = " LEFT JOIN stay_facts g ON g.stay_id = s.stay_id"
-	cols = `count(*) FILTER (WHERE g.grouped), coalesce(sum(g.weight) FILTER (WHERE g.grouped), 0),
-		count(*) FILTER (WHERE g.grouped AND g.low_risk), count(*) FILTER (WHERE g.grouped AND g.low_risk AND s.discharge_way = '5')`
-	return join, cols
-}
-
 type drgGroup struct {
 	DRG       string   `json:"drg"`
 	Name      string   `json:"name"`

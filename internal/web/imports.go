@@ -73,7 +73,9 @@ func (ir *importRunner) snapshot(id string) (uploadJob, bool) {
 // importKinds are the uploads the Data page offers. Kinds whose reader has
 // not landed yet are listed with Available=false so the page says so.
 var importKinds = map[string]bool{
-	store.KindFrontPage: true,
+	store.KindFrontPage:   true,
+	store.KindOutpatient:  true,
+	store.KindDepartments: true,
 }
 
 func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, c *reqCtx) {
@@ -155,23 +157,68 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, c *r
 	writeJSON(w, http.StatusAccepted, snap)
 }
 
-func (ir *importRunner) run(ctx context.Context, job *uploadJob, path string) {
-	produce := func(ctx context.Context, emit func([]frontpage.Stay) error) (*store.ImportOutcome, error) {
-		rep, err := ingest.ReadFrontPages(ctx, path, ingest.Options{Progress: func(n int) { job.rows.Store(int64(n)) }}, emit)
-		if rep == nil {
-			return nil, err
-		}
-		job.rows.Store(int64(rep.RowsRead))
-		out := &store.ImportOutcome{Format: rep.Format, Encoding: rep.Encoding, HeaderStyle: rep.HeaderStyle,
-			RowsRead: rep.RowsRead, RowsGood: rep.RowsGood, RowsBad: rep.RowsBad}
-		for _, e := range rep.Errors {
-			// Report the file under the name the user uploaded, not the temp path.
-			out.Errors = append(out.Errors, store.RowError{File: job.File, Line: e.Line, Column: e.Column, Field: e.Field, ReasonCN: e.ReasonCN, ReasonEN: e.ReasonEN})
-		}
-		return out, err
+// outcomeOf converts a reader's report for the store, naming the file as the
+// user uploaded it rather than by its temp path.
+func outcomeOf(rep *ingest.Report, file string) *store.ImportOutcome {
+	if rep == nil {
+		return &store.ImportOutcome{}
 	}
-	res, err := ir.s.db.ImportStays(ctx, store.ImportMeta{Kind: job.Kind, File: job.File}, produce)
+	out := &store.ImportOutcome{Format: rep.Format, Encoding: rep.Encoding, HeaderStyle: rep.HeaderStyle,
+		RowsRead: rep.RowsRead, RowsGood: rep.RowsGood, RowsBad: rep.RowsBad}
+	for _, e := range rep.Errors {
+		out.Errors = append(out.Errors, store.RowError{File: file, Line: e.Line, Column: e.Column, Field: e.Field, ReasonCN: e.ReasonCN, ReasonEN: e.ReasonEN})
+	}
+	return out
+}
+
+func (ir *importRunner) run(ctx context.Context, job *uploadJob, path string) {
+	meta := store.ImportMeta{Kind: job.Kind, File: job.File}
+	started := time.Now()
+	var res *store.ImportResult
+	var err error
+	// A reference file that cannot be read at all is still recorded as a
+	// failed run, so the history shows why it was refused.
+	refFailed := func(rep *ingest.Report, rerr error) (*store.ImportResult, error) {
+		out := outcomeOf(rep, job.File)
+		r := &store.ImportResult{Status: "failed", Outcome: out}
+		r.ImportID, _ = ir.s.db.RecordFailedImport(ctx, meta, started, out, rerr)
+		return r, rerr
+	}
+	switch job.Kind {
+	case store.KindDepartments:
+		depts, rep, rerr := ingest.ReadDepartments(ctx, path, ingest.Options{})
+		job.rows.Store(int64(len(depts)))
+		if rerr != nil {
+			res, err = refFailed(rep, rerr)
+		} else {
+			res, err = ir.s.db.ImportDepartments(ctx, meta, depts, outcomeOf(rep, job.File))
+		}
+	case store.KindOutpatient:
+		visits, rep, rerr := ingest.ReadVisits(ctx, path, ingest.Options{})
+		job.rows.Store(int64(len(visits)))
+		if rerr != nil {
+			res, err = refFailed(rep, rerr)
+		} else {
+			res, err = ir.s.db.ImportVisits(ctx, meta, visits, outcomeOf(rep, job.File))
+		}
+	default:
+		produce := func(ctx context.Context, emit func([]frontpage.Stay) error) (*store.ImportOutcome, error) {
+			rep, err := ingest.ReadFrontPages(ctx, path, ingest.Options{Progress: func(n int) { job.rows.Store(int64(n)) }}, emit)
+			if rep != nil {
+				job.rows.Store(int64(rep.RowsRead))
+			}
+			return outcomeOf(rep, job.File), err
+		}
+		res, err = ir.s.db.ImportStays(ctx, meta, produce)
+	}
+	if err == nil {
+		// New stays need their facts before the indicators can count them.
+		if ferr := ir.s.refreshFacts(ctx); ferr != nil {
+			ir.s.log.Error("refresh facts after import failed", "job", job.ID, "err", ferr)
+		}
+	}
 	ir.s.cubes.invalidate()
+	ir.s.results.invalidate()
 	ir.mu.Lock()
 	defer ir.mu.Unlock()
 	job.Done = true
@@ -242,8 +289,8 @@ type kindInfo struct {
 
 var uploadKinds = []kindInfo{
 	{store.KindFrontPage, "病案首页", "Front pages", true},
-	{store.KindOutpatient, "门急诊量", "Outpatient volumes", false},
-	{store.KindDepartments, "科室字典", "Departments", false},
+	{store.KindOutpatient, "门急诊量", "Outpatient volumes", true},
+	{store.KindDepartments, "科室字典", "Departments", true},
 	{"catalogue", "手术目录", "Procedure catalogues", false},
 	{"scheme", "DRG方案包与权重", "DRG scheme packs and weights", false},
 }

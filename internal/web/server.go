@@ -55,6 +55,7 @@ type Server struct {
 	metrics  *metrics
 	imports  *importRunner
 	cubes    cubeCache
+	results  resultCache
 	tables   tableCache
 	secure   bool
 	now      func() time.Time
@@ -81,6 +82,11 @@ func New(cfg Config) (*Server, error) {
 		now:      time.Now,
 	}
 	s.imports = newImportRunner(s)
+	// Facts are derived before serving so the first page view does not pay
+	// for them; later imports refresh them in the background job.
+	if err := s.refreshFacts(context.Background()); err != nil {
+		return nil, err
+	}
 	for _, rt := range s.routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}

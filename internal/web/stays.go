@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/yardstick-health/yardstick/internal/indicator"
 	"github.com/yardstick-health/yardstick/internal/store"
 )
 
@@ -246,8 +247,9 @@ func (s *Server) handleStays(w http.ResponseWriter, r *http.Request, c *reqCtx) 
 }
 
 func (s *Server) handleIndicatorStays(w http.ResponseWriter, r *http.Request, c *reqCtx) {
-	d := indicatorByID(r.PathValue("id"))
-	if d == nil {
+	code := r.PathValue("id")
+	d, ok := indicator.Lookup(code)
+	if !ok || d.Kind == indicator.KindInput {
 		notFound(w)
 		return
 	}
@@ -255,16 +257,28 @@ func (s *Server) handleIndicatorStays(w http.ResponseWriter, r *http.Request, c 
 	if !ok {
 		return
 	}
-	if q.Year == 0 {
+	year := q.Year
+	if year == 0 {
 		y, err := s.yearOf(r)
 		if err != nil {
 			s.internalError(w, r, err)
 			return
 		}
-		q.Year = y
+		year = y
 	}
-	q.Pred = d.pred
-	unmask, ok := s.wantUnmask(w, r, c, "indicator:"+d.ID)
+	part := indicator.Numerator
+	if r.URL.Query().Get("part") == "denominator" {
+		part = indicator.Denominator
+	}
+	ids, err := s.drillIDs(r.Context(), code, year, q.Month, q.Depts, part)
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	// The engine's stay list defines the set; the department scope is
+	// applied again by queryStays as a second guard.
+	q.Pred, q.Year, q.Month = idList(ids), 0, 0
+	unmask, ok := s.wantUnmask(w, r, c, "indicator:"+code)
 	if !ok {
 		return
 	}
@@ -273,7 +287,7 @@ func (s *Server) handleIndicatorStays(w http.ResponseWriter, r *http.Request, c 
 		s.internalError(w, r, err)
 		return
 	}
-	s.respondStays(w, r, c, "indicator-"+d.ID, list)
+	s.respondStays(w, r, c, "indicator-"+code, list)
 }
 
 func (s *Server) respondStays(w http.ResponseWriter, r *http.Request, c *reqCtx, name string, list *stayList) {

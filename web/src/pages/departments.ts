@@ -7,9 +7,9 @@ import { kpiCard } from './overview';
 
 export async function departmentsPage(main: HTMLElement) {
   const r = await api<any>('/departments' + qs({ year: state.year }));
-  const ind = await api<any>('/indicators' + qs({ year: state.year }));
-  const defs: KPI[] = ind.indicators;
-  const shown = ['discharges', 'avg_los', 'avg_cost', 'drug_share', 'surgery_share', 'level4_share', 'mortality', 'cmi'];
+  const ov = await api<any>('/overview' + qs({ year: state.year }));
+  const defs: KPI[] = ov.kpis;
+  const shown = ['discharges', 'alos', 'cost_per_stay', 'drug_share', 'surgery_share', 'level4_share', 'mortality', 'cmi'];
   clear(main,
     h('div.page-head', h('h1', t(`${r.year}年 科室`, `${r.year} departments`)), h('span.sub', t(`全院 ${r.count} 个科室参与排名`, `${r.count} departments ranked`))),
     h('section.panel', table<any>([

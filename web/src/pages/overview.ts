@@ -25,7 +25,7 @@ export async function overviewPage(main: HTMLElement) {
     h('div.kpi-cmp', h('span', t('同比 ', 'YoY '), change(v.yoy, 'none'))));
   const scope = o.scope ? h('div.scope', t('范围：', 'Scope: ') + o.scope.join('、')) : null;
   const period = o.month ? t(`1–${o.month}月`, `Jan–M${o.month}`) : t('无数据', 'no data');
-  const trends = ['discharges', 'avg_los', 'avg_cost', 'level4_share', 'surgery_share', 'cmi', 'drug_share', 'mortality'];
+  const trends = ['discharges', 'alos', 'cost_per_stay', 'level4_share', 'surgery_share', 'cmi', 'drug_share', 'mortality'];
   clear(main,
     h('div.page-head', h('h1', t(`${o.year}年 医院运营总览`, `${o.year} hospital overview`)), h('span.sub', period + ' · ' + t('同比为与上年同期比较，环比为最近月份与上月比较', 'YoY vs the same months of last year; MoM latest month vs the month before')), scope),
     !o.month ? notice(t('该年度尚无出院数据。请在“数据管理”导入病案首页。', 'No discharges in this year yet. Import front pages on the Data page.')) : null,

@@ -5,14 +5,14 @@ import { state, deptName } from '../state';
 
 export async function staysPage(main: HTMLElement, params: URLSearchParams) {
   const ind = params.get('indicator') || '';
-  const q: Record<string, any> = { year: params.get('year') || state.year, month: params.get('month') || '', dept: params.get('dept') || '', filter: params.get('filter') || '', q: params.get('q') || '' };
+  const q: Record<string, any> = { year: params.get('year') || state.year, month: params.get('month') || '', dept: params.get('dept') || '', filter: params.get('filter') || '', q: params.get('q') || '', part: params.get('part') || '' };
   const path = ind ? `/indicators/${encodeURIComponent(ind)}/stays` : '/stays';
   const unmask = params.get('unmask') === '1';
   const r = await api<any>(path + qs({ ...q, limit: 1000, unmask: unmask ? 1 : '' }));
   let title = t('病例清单', 'Stays');
   if (ind) {
     const k = await api<any>(`/indicators/${encodeURIComponent(ind)}` + qs({ year: q.year }));
-    title = t(k.indicator.name_cn, k.indicator.name_en) + ' · ' + t(k.indicator.drill_cn, 'stays behind the number');
+    title = t(k.indicator.name_cn, k.indicator.name_en) + ' · ' + (q.part === 'denominator' ? t('分母病例', 'denominator stays') : t('分子病例', 'numerator stays'));
   } else if (q.filter === 'lowrisk_death') title = t('低风险组死亡病例', 'Deaths in low-risk DRGs');
   const scope = [q.year + t('年', ''), q.month ? q.month + t('月', '') : '', q.dept ? deptName(q.dept) : t('全部科室', 'all departments')].filter(Boolean).join(' · ');
   const toggle = unmask ? { ...Object.fromEntries(params), unmask: '' } : { ...Object.fromEntries(params), unmask: '1' };
