@@ -33,18 +33,18 @@ var (
 	sharesMedical = shares(map[frontpage.CostItem]float64{
 		frontpage.CostGeneralSvc: 0.07, frontpage.CostGeneralTreat: 0.05, frontpage.CostNursing: 0.05, frontpage.CostOtherSvc: 0.01,
 		frontpage.CostLab: 0.15, frontpage.CostImaging: 0.10, frontpage.CostClinicalDx: 0.04, frontpage.CostNonSurgical: 0.07,
-		frontpage.CostTCMTreat: 0.01, frontpage.CostWesternDrugs: 0.30, frontpage.CostPatentTCM: 0.03, frontpage.CostHerbal: 0.005,
+		frontpage.CostTCMTreat: 0.01, frontpage.CostWesternDrugs: 0.34, frontpage.CostPatentTCM: 0.03, frontpage.CostHerbal: 0.005,
 		frontpage.CostAlbumin: 0.01, frontpage.CostExamMaterial: 0.02, frontpage.CostTreatMaterial: 0.05, frontpage.CostOther: 0.025})
 	sharesSurgery = shares(map[frontpage.CostItem]float64{
 		frontpage.CostGeneralSvc: 0.04, frontpage.CostGeneralTreat: 0.04, frontpage.CostNursing: 0.04, frontpage.CostOtherSvc: 0.01,
 		frontpage.CostLab: 0.10, frontpage.CostImaging: 0.06, frontpage.CostClinicalDx: 0.02, frontpage.CostNonSurgical: 0.03,
-		frontpage.CostSurgical: 0.20, frontpage.CostWesternDrugs: 0.18, frontpage.CostPatentTCM: 0.01,
-		frontpage.CostExamMaterial: 0.02, frontpage.CostTreatMaterial: 0.06, frontpage.CostSurgMaterial: 0.16, frontpage.CostOther: 0.03})
+		frontpage.CostSurgical: 0.20, frontpage.CostWesternDrugs: 0.21, frontpage.CostPatentTCM: 0.01,
+		frontpage.CostExamMaterial: 0.02, frontpage.CostTreatMaterial: 0.05, frontpage.CostSurgMaterial: 0.12, frontpage.CostOther: 0.03})
 	sharesIntervention = shares(map[frontpage.CostItem]float64{
 		frontpage.CostGeneralSvc: 0.02, frontpage.CostGeneralTreat: 0.02, frontpage.CostNursing: 0.02, frontpage.CostOtherSvc: 0.005,
 		frontpage.CostLab: 0.06, frontpage.CostImaging: 0.04, frontpage.CostClinicalDx: 0.04, frontpage.CostNonSurgical: 0.02,
 		frontpage.CostSurgical: 0.12, frontpage.CostWesternDrugs: 0.10, frontpage.CostExamMaterial: 0.02,
-		frontpage.CostTreatMaterial: 0.06, frontpage.CostSurgMaterial: 0.45, frontpage.CostOther: 0.02})
+		frontpage.CostTreatMaterial: 0.05, frontpage.CostSurgMaterial: 0.38, frontpage.CostOther: 0.02})
 	sharesTherapy = shares(map[frontpage.CostItem]float64{
 		frontpage.CostGeneralSvc: 0.04, frontpage.CostGeneralTreat: 0.05, frontpage.CostNursing: 0.04, frontpage.CostOtherSvc: 0.01,
 		frontpage.CostLab: 0.10, frontpage.CostImaging: 0.06, frontpage.CostClinicalDx: 0.02, frontpage.CostNonSurgical: 0.18,
@@ -52,9 +52,10 @@ var (
 		frontpage.CostExamMaterial: 0.01, frontpage.CostTreatMaterial: 0.06, frontpage.CostOther: 0.02})
 )
 
-func (h *Hospital) addCosts(s *frontpage.Stay, ct *CaseType, sk *skel, r *rng) {
+// baseCost is the expected total cost of a stay before random variation.
+func baseCost(ct *CaseType, sk *skel) float64 {
 	los := math.Max(1, float64(sk.los))
-	total := ct.Cost * math.Pow(los/math.Max(1, ct.LOS), 0.6) * r.lognormMean1(0.3)
+	total := ct.Cost * math.Pow(los/math.Max(1, ct.LOS), 0.6)
 	total *= 1 + 0.12*float64(sk.nCC) + 0.35*float64(sk.nMCC)
 	if sk.died {
 		total *= 1.3
@@ -62,7 +63,11 @@ func (h *Hospital) addCosts(s *frontpage.Stay, ct *CaseType, sk *skel, r *rng) {
 	if sk.day {
 		total *= 0.75
 	}
-	total = math.Max(total, 300)
+	return total
+}
+
+func (h *Hospital) addCosts(s *frontpage.Stay, ct *CaseType, sk *skel, mult float64, r *rng) {
+	total := math.Max(baseCost(ct, sk)*mult*r.lognormMean1(0.3), 300)
 	var base *costShares
 	switch ct.Kind {
 	case KindSurgery:

@@ -322,7 +322,7 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 	h.addTransfers(s, sk, dp, r)
 
 	// Costs.
-	h.addCosts(s, ct, sk, r)
+	h.addCosts(s, ct, sk, yp.costMult, r)
 	s.TransfusionReaction = "0"
 	if s.Costs[frontpage.CostBlood].V > 0 {
 		s.TransfusionReaction = pick2(r, 0.01, "1", "2")

@@ -35,6 +35,10 @@ type Profile struct {
 		Discharges float64 `json:"discharges"` // yearly growth rate of discharges
 		Visits     float64 `json:"visits"`     // yearly growth rate of outpatient+emergency visits
 	} `json:"growth"`
+	// MeanStayCost is the target average total cost (D01) of a stay in yuan
+	// (0 = the catalogue's costs as authored). It is not part of the
+	// published summary: a plausible level for the kind of hospital.
+	MeanStayCost        float64       `json:"mean_stay_cost"`
 	EmergencyVisitShare float64       `json:"emergency_visit_share"` // share of OP+ED visits that are emergency
 	HealthChecks        int           `json:"health_checks"`         // yearly 健康体检 visits (kept apart)
 	Seasonality         Seasonality   `json:"seasonality"`

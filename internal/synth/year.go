@@ -91,10 +91,11 @@ type skel struct {
 
 // yearPlan holds the skeletons of one year, sorted in discharge order.
 type yearPlan struct {
-	year    int
-	start   time.Time
-	stays   []skel
-	losMult float64
+	year     int
+	start    time.Time
+	stays    []skel
+	losMult  float64
+	costMult float64 // brings the mean cost to the profile's level
 }
 
 func (h *Hospital) discharges(year int) int {
@@ -240,6 +241,14 @@ func (h *Hospital) planYear(year int) *yearPlan {
 		return a.seq < b.seq
 	})
 	h.linkReadmissions(yp)
+	yp.costMult = 1
+	if target := h.Profile.MeanStayCost; target > 0 && len(yp.stays) > 0 {
+		sum := 0.0
+		for i := range yp.stays {
+			sum += baseCost(&h.cat.cases[yp.stays[i].ct], &yp.stays[i])
+		}
+		yp.costMult = target / (sum / float64(len(yp.stays)))
+	}
 	return yp
 }
 
