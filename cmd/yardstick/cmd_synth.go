@@ -37,6 +37,7 @@ All names, ID numbers and addresses are synthetic.
   --out DIR          输出目录 output directory (required)
   --format F         病案首页文件格式 front-page format: csv (default) or xlsx
   --encoding E       编码 encoding: utf-8 (default) or gbk
+  --headers H        表头 CSV header style: code (default, national field codes), chinese or pinyin
   --max-dx N         其他诊断列数 other-diagnosis column groups (default 20)
   --max-px N         其他手术列数 other-procedure column groups (default 8)
   --json             在标准输出打印 JSON 摘要 print the manifest as JSON on stdout
@@ -57,6 +58,7 @@ func runSynth(ctx context.Context, env *cliEnv, args []string) error {
 	out := fs.String("out", "", "")
 	format := fs.String("format", "csv", "")
 	enc := fs.String("encoding", "utf-8", "")
+	headers := fs.String("headers", "code", "")
 	maxDx := fs.Int("max-dx", synth.DefaultMaxDx, "")
 	maxPx := fs.Int("max-px", synth.DefaultMaxPx, "")
 	asJSON := fs.Bool("json", false, "")
@@ -98,7 +100,7 @@ func runSynth(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("%v", err)
 	}
 	cfg := synth.Config{Profile: *profile, Years: ys, Seed: *seed, Scale: *scale, Defects: *defects,
-		Format: *format, Encoding: *enc, MaxDx: *maxDx, MaxPx: *maxPx}
+		Format: *format, Encoding: *enc, Headers: *headers, MaxDx: *maxDx, MaxPx: *maxPx}
 	res, err := synth.Generate(ctx, cfg, *out)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"path/filepath"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -87,4 +88,30 @@ func reimport(t *testing.T, h *Hospital, year int) []frontpage.Stay {
 		t.Fatalf("%d bad rows: %v", rep.RowsBad, rep.Errors)
 	}
 	return got
+}
+
+// TestHeaderStyles writes Chinese- and pinyin-headed files and reads them
+// back: the importer must take every row.
+func TestHeaderStyles(t *testing.T) {
+	for _, style := range []string{"chinese", "pinyin"} {
+		t.Run(style, func(t *testing.T) {
+			dir := t.TempDir()
+			res, err := Generate(context.Background(), Config{Profile: "county-general", Years: []int{2021}, Seed: 2, Scale: 0.01, Headers: style}, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			rep, err := ingest.ReadFrontPages(context.Background(), filepath.Join(dir, FrontPageFile(2021, "csv")), ingest.Options{},
+				func(b []frontpage.Stay) error { n += len(b); return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.HeaderStyle != style || rep.RowsBad != 0 || n != res.Years[0].Stats.Discharges {
+				t.Errorf("header style %s, %d bad rows, %d stays; want %s, 0, %d", rep.HeaderStyle, rep.RowsBad, n, style, res.Years[0].Stats.Discharges)
+			}
+		})
+	}
+	if _, err := Generate(context.Background(), Config{Profile: "county-general", Years: []int{2021}, Scale: 0.01, Headers: "klingon"}, t.TempDir()); err == nil {
+		t.Error("unknown header style accepted")
+	}
 }

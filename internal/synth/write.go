@@ -18,6 +18,7 @@ import (
 
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 	"github.com/yardstick-health/yardstick/internal/hospital"
+	"github.com/yardstick-health/yardstick/internal/ingest"
 )
 
 // Config describes one generation run.
@@ -29,6 +30,7 @@ type Config struct {
 	Defects  float64 // share of stays with one injected defect (0 = clean)
 	Format   string  // "csv" (default) or "xlsx" for front pages
 	Encoding string  // "utf-8" (default) or "gbk"
+	Headers  string  // CSV header style: "code" (default, national field codes), "chinese" or "pinyin"
 	MaxDx    int     // other-diagnosis column groups (0 = DefaultMaxDx)
 	MaxPx    int     // other-procedure column groups (0 = DefaultMaxPx)
 	Workers  int     // 0 = GOMAXPROCS
@@ -87,6 +89,9 @@ func (c *Config) normalise() error {
 	if c.Encoding == "utf8" {
 		c.Encoding = "utf-8"
 	}
+	if c.Headers == "" {
+		c.Headers = "code"
+	}
 	if c.MaxDx == 0 {
 		c.MaxDx = DefaultMaxDx
 	}
@@ -98,6 +103,10 @@ func (c *Config) normalise() error {
 		return fmt.Errorf("格式只能是 csv 或 xlsx format must be csv or xlsx, got %q", c.Format)
 	case c.Encoding != "utf-8" && c.Encoding != "gbk":
 		return fmt.Errorf("编码只能是 utf-8 或 gbk encoding must be utf-8 or gbk, got %q", c.Encoding)
+	case c.Headers != "code" && c.Headers != "chinese" && c.Headers != "pinyin":
+		return fmt.Errorf("表头只能是 code、chinese 或 pinyin headers must be code, chinese or pinyin, got %q", c.Headers)
+	case c.Headers != "code" && c.Format == "xlsx":
+		return fmt.Errorf("xlsx 文件只用字段代码表头 xlsx files use code headers only")
 	case len(c.Years) == 0:
 		return fmt.Errorf("至少需要一个年份 at least one year is required")
 	case c.MaxDx < 1 || c.MaxDx > frontpage.MaxOtherDiagnoses || c.MaxPx < 1 || c.MaxPx > frontpage.MaxOtherProcedures:
@@ -139,9 +148,33 @@ func Generate(ctx context.Context, cfg Config, dir string) (*Result, error) {
 		name := FrontPageFile(year, cfg.Format)
 		path := filepath.Join(dir, name)
 		opt := StreamOptions{DefectRate: cfg.Defects, Stats: &yr.Stats, Workers: cfg.Workers}
-		if cfg.Format == "xlsx" {
+		switch {
+		case cfg.Format == "xlsx":
 			err = writeXLSX(ctx, h, year, opt, cols, path, &defects)
-		} else {
+		case cfg.Headers != "code":
+			// Chinese or pinyin headers: the importer's own writer, so the
+			// header spellings are exactly the ones it reads.
+			err = writeFile(path, cfg.Encoding, func(w io.Writer) error {
+				iw, err := ingest.NewCSVWriter(w, ingest.WriteOptions{Headers: cfg.Headers, MaxDx: cfg.MaxDx, MaxPx: cfg.MaxPx})
+				if err != nil {
+					return err
+				}
+				line := 1
+				err = h.Stays(ctx, year, opt, func(s *frontpage.Stay, d *Defect) error {
+					line++
+					if d != nil {
+						dd := *d
+						dd.Line = line
+						defects = append(defects, dd)
+					}
+					return iw.Write(s)
+				})
+				if err != nil {
+					return err
+				}
+				return iw.Flush()
+			})
+		default:
 			err = writeFile(path, cfg.Encoding, func(w io.Writer) error {
 				return h.WriteCSV(ctx, year, opt, cols, w, func(d Defect) { defects = append(defects, d) })
 			})
