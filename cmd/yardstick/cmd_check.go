@@ -51,6 +51,7 @@ stays it checks; a re-imported stay loses its old findings. The worklist shows
   --sort S             排序 sort: severity (default), dept, rule
   --severity S         清单最低严重程度 lowest severity listed: error, warning, info (default info)
   --workers N          并行检查数 checking goroutines (default 2)
+  --groups G           按科室或编码员列出评分与指标 per-group table: dept or coder
 
 退出码 exit codes: 0 无错误级问题 no error-level findings, 1 有错误级问题 error-level findings
 (block upload), 2 用法或系统错误 usage or system error.
@@ -62,6 +63,7 @@ stays it checks; a re-imported stay loses its old findings. The worklist shows
 type checkFlags struct {
 	db, file, mapping, config string
 	format, out, sort, sev    string
+	groups                    string
 	depts                     multiFlag
 	workers                   int
 }
@@ -95,6 +97,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 	fs.StringVar(&f.sev, "severity", "info", "")
 	fs.Var(&f.depts, "dept", "")
 	fs.IntVar(&f.workers, "workers", 2, "")
+	fs.StringVar(&f.groups, "groups", "", "")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usagef("%v", err)
@@ -118,6 +121,9 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 	maxSev, err := qc.ParseSeverity(f.sev)
 	if err != nil {
 		return usagef("--severity: %v", err)
+	}
+	if f.groups != "" && f.groups != "dept" && f.groups != "coder" {
+		return usagef("--groups 必须是 must be dept or coder")
 	}
 	if f.workers < 1 || f.workers > 64 {
 		return usagef("--workers 必须在 1–64 must be 1–64")
@@ -150,6 +156,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	printCheckSummary(env.Stderr, e, run.Summary, time.Since(start), fmt.Sprintf("检查批次 check run %d, 结果已保存 findings stored in %s", run.ID, f.db))
+	printGroups(env.Stderr, run.Summary.Agg, f.groups)
 	if f.format != "text" {
 		rows, err := db.Findings(ctx, store.FindingFilter{Depts: f.depts, MaxSeverity: maxSev, Sort: f.sort})
 		if err != nil {
@@ -233,6 +240,7 @@ func checkFile(ctx context.Context, env *cliEnv, f *checkFlags, cfg *qc.Config, 
 	note := fmt.Sprintf("文件 file %s: 读取 %d 行, 可用 %d, 不可用 %d（见 yardstick import 的错误报告）rows read %d, good %d, bad %d",
 		filepath.Base(f.file), rep.RowsRead, rep.RowsGood, rep.RowsBad, rep.RowsRead, rep.RowsGood, rep.RowsBad)
 	printCheckSummary(env.Stderr, e, sum, time.Since(start), note)
+	printGroups(env.Stderr, sum.Agg, f.groups)
 	sortRows(rows, f.sort)
 	if f.format != "text" {
 		if err := writeWorklist(env.Stdout, f.format, f.out, rows); err != nil {
@@ -296,6 +304,42 @@ func printCheckSummary(w io.Writer, e *qc.Engine, s *qc.Summary, d time.Duration
 	}
 	for _, rc := range top {
 		fmt.Fprintf(w, "  %-6s %-7s %7d 例 stays %8d 条 findings  %s\n", rc.Rule.ID, rc.Rule.Severity, rc.Stays, rc.Findings, rc.Rule.Title(false))
+	}
+}
+
+// printGroups prints mean score, share with errors and the computable 2016
+// indicators per department or coder.
+func printGroups(w io.Writer, a *qc.Aggregate, by string) {
+	var gs []*qc.Group
+	switch by {
+	case "dept":
+		gs = qc.Sorted(a.ByDept)
+		fmt.Fprint(w, "出院科别 dept")
+	case "coder":
+		gs = qc.Sorted(a.ByCoder)
+		fmt.Fprint(w, "编码员 coder")
+	default:
+		return
+	}
+	fmt.Fprint(w, "\t病案 stays\t平均分 mean\t有错误 with errors")
+	for _, ind := range qc.Indicators {
+		if ind.Flag != 0 {
+			fmt.Fprintf(w, "\t#%d", ind.No)
+		}
+	}
+	fmt.Fprintln(w)
+	for _, g := range gs {
+		key := g.Key
+		if key == "" {
+			key = "(空 empty)"
+		}
+		fmt.Fprintf(w, "%s\t%d\t%.1f\t%.1f%%", key, g.Stays, g.MeanScore(), 100*g.ErrorShare())
+		for _, ind := range qc.Indicators {
+			if r, ok := g.Rate(ind.No); ok {
+				fmt.Fprintf(w, "\t%.1f%%", 100*r)
+			}
+		}
+		fmt.Fprintln(w)
 	}
 }
 
