@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
 )
 
@@ -136,7 +135,7 @@ func newCSVSource(br *bufio.Reader, closer io.Closer, m *Mapping, rep *Report) (
 		rep.Encoding = "utf-8"
 	case forced == "gb18030":
 		rep.Encoding = "gb18030"
-		r = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
+		r = transform.NewReader(br, newGBDecoder())
 	case validUTF8Prefix(sample):
 		rep.Encoding = "utf-8"
 	default:
@@ -149,7 +148,7 @@ func newCSVSource(br *bufio.Reader, closer io.Closer, m *Mapping, rep *Report) (
 			rep.Encoding = "gb18030"
 		}
 		// GBK is a subset of GB18030, so one decoder serves both.
-		r = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
+		r = transform.NewReader(br, newGBDecoder())
 	}
 	comma := sniffDelimiter(sample)
 	rep.Delimiter = string(comma)
