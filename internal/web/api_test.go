@@ -470,6 +470,8 @@ func TestMaskFunctions(t *testing.T) {
 		{"A26", "山东省济南市历下区某路1号", "山东省济南市****"},
 		{"A32", "李四", "李*"},
 		{"A48", "BMRN001", "BMRN001"}, // not an identity field
+		{"A47", "320106198412240786", "3201**********0786"}, // health card: masked by the web as well
+		{"A29", "南京市宏达实业有限公司", "南京市宏达实****"},
 	}
 	for _, tc := range cases {
 		f, ok := frontpage.FieldByCode(tc.code)

@@ -53,10 +53,27 @@ func maskAddress(s string) string {
 	return string(r[:6]) + "****"
 }
 
+// extraIdentity lists fields the registry does not flag as identity but that
+// identify a patient in practice, so the web masks them too: the health card
+// number is the ID number in many regions, and the employer field carries an
+// address.
+var extraIdentity = map[string]func(string) string{
+	"A47": maskID,
+	"A29": maskAddress,
+}
+
+// isIdentity reports whether the web masks the field.
+func isIdentity(f *frontpage.Field) bool {
+	return f.Identity || extraIdentity[f.Code] != nil
+}
+
 // maskField masks the value of an identity field by what the field holds.
 func maskField(f *frontpage.Field, v string) string {
-	if !f.Identity || v == "" {
+	if !isIdentity(f) || v == "" {
 		return v
+	}
+	if m := extraIdentity[f.Code]; m != nil {
+		return m(v)
 	}
 	en := strings.ToLower(f.NameEN)
 	switch {

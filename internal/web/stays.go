@@ -401,7 +401,7 @@ func (s *Server) handleStay(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 		if !unmask {
 			v = maskField(f, v)
 		}
-		out.Fields = append(out.Fields, stayField{Code: f.Code, NameCN: f.NameCN, NameEN: f.NameEN, Group: f.Group, Value: v, Identity: f.Identity})
+		out.Fields = append(out.Fields, stayField{Code: f.Code, NameCN: f.NameCN, NameEN: f.NameEN, Group: f.Group, Value: v, Identity: isIdentity(f)})
 	}
 	for i, d := range st.Diagnoses {
 		out.Diagnoses = append(out.Diagnoses, map[string]string{"seq": strconv.Itoa(i), "code": d.Code, "name": d.Name, "poa": d.POA})

@@ -20,14 +20,20 @@ window.addEventListener('resize', () => live.forEach((c) => c.resize()));
 
 function mount(height: number, option: any, onClick?: (p: any) => void): HTMLElement {
   const el = h('div.chart', { style: { height: height + 'px' } });
-  // Init after the element is in the document so it has a width.
-  requestAnimationFrame(() => {
-    if (!el.isConnected) return;
+  // Init once the element is in the document (pages are assembled before
+  // they are attached), so the chart gets its real width.
+  let tries = 0;
+  const init = () => {
+    if (!el.isConnected) {
+      if (++tries < 600) requestAnimationFrame(init);
+      return;
+    }
     const c = echarts.init(el, undefined, { renderer: 'canvas' });
     c.setOption({ color: palette, textStyle: { fontFamily: font }, animation: false, ...option });
     if (onClick) c.on('click', onClick);
     live.push(c);
-  });
+  };
+  requestAnimationFrame(init);
   return el;
 }
 
