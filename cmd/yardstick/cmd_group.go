@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/yardstick-health/yardstick/internal/drg"
+	"github.com/yardstick-health/yardstick/internal/store"
 )
 
 func init() {
@@ -20,6 +21,7 @@ func init() {
 		Name:    "group",
 		Summary: "DRG 分组 group stays into DRGs (CHS-DRG)",
 		Usage: `用法 usage:
+  yardstick group [--db FILE] [--scheme DIR|ID] [--region R [--weight-year Y]] [--weights auto|internal|none] [--json]
   yardstick group --in cases.csv [--out results.csv] [--scheme DIR|ID] [--translate] [--schemes DIR]
   yardstick group explain --in cases.csv --id CASE_ID [--scheme DIR|ID] [--lang zh|en]
   yardstick group explain --sex 1 --age 45 --dx "I63.900|I10.x05" [--px ...] [--age-days N] [--weight G] [--los N] [--way N]
@@ -49,8 +51,20 @@ explain:
   --id ID          要解释的病例 id case to explain (默认第一行 default: first row)
   --lang zh|en     只输出一种语言 only one language (默认两种 default: both)
 
+不带 --in: 对数据库中全部住院分组, 结果写入 drg_results (重新分组替换旧结果)。
+Without --in: group every stay in the store (--db) into drg_results, replacing earlier results.
+  不指定 --scheme 时按出院日期选用已安装且在有效期内的方案, 否则用内置演示方案 (会提示)。
+  Without --scheme each stay uses the installed pack in force on its discharge date, else the
+  embedded demo pack (with a note). 国家临床版编码 (YS02/YS03) 经方案的对照表转换, 医保版直接使用。
+  Codes recorded in 国家临床版 are translated through the pack's crosswalks; 医保版 codes are used as is.
+  --db FILE        数据库 store (默认 default: ` + store.DefaultPath + `)
+  --region R       使用方案中该地区的权重表 use the pack's weight table of region R
+  --weight-year Y  权重年份 weight year (默认最新 default: latest for R)
+  --weights MODE   auto (默认: 选定地区的权重; 方案无权重时按本院费用计算内部权重 the chosen region's
+                   table; internal weights from the store's costs when the pack has none) | internal | none
+  --json           以 JSON 输出摘要 print the summary as JSON
+
 退出码 exit codes: 0 成功, 1 有无法解析的行 rows that could not be read, 2 用法或系统错误.
-(不带 --in 对数据库中全部住院分组: 待存储接入 grouping the whole store without --in: not wired yet.)
 `,
 		Run: runGroup,
 	})
@@ -61,6 +75,11 @@ type groupFlags struct {
 	scheme    string
 	in, out   string
 	translate bool
+	// store mode
+	region     string
+	weightYear int
+	weights    string
+	json       bool
 }
 
 func (g *groupFlags) register(fs *flag.FlagSet) {
@@ -69,6 +88,10 @@ func (g *groupFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.in, "in", "", "input CSV")
 	fs.StringVar(&g.out, "out", "", "output CSV")
 	fs.BoolVar(&g.translate, "translate", false, "translate 国家临床版 codes")
+	fs.StringVar(&g.region, "region", "", "weight table region")
+	fs.IntVar(&g.weightYear, "weight-year", 0, "weight table year")
+	fs.StringVar(&g.weights, "weights", "auto", "auto, internal or none")
+	fs.BoolVar(&g.json, "json", false, "JSON summary")
 }
 
 // loadScheme resolves --scheme: an existing folder is read as a pack (an
@@ -110,7 +133,7 @@ func runGroup(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("多余的参数 unexpected arguments %v", pos)
 	}
 	if g.in == "" {
-		return usagef("需要 --in 文件 (对数据库中全部住院分组尚未接入) --in is required (grouping the store is not wired yet)")
+		return runGroupStore(ctx, env, &g)
 	}
 	s, err := g.loadScheme(ctx, env)
 	if err != nil {
