@@ -185,7 +185,7 @@ func runImport(ctx context.Context, env *cliEnv, args []string) error {
 			return usagef("映射文件无法读取 cannot read mapping file %s: %v", f.mapping, err)
 		}
 	}
-	db, err := store.OpenWith(ctx, f.db, store.Options{MemoryLimit: f.memoryLimit})
+	db, err := store.OpenWith(ctx, f.db, store.Options{MemoryLimit: f.memoryLimit, BulkLoad: true})
 	if err != nil {
 		return err
 	}

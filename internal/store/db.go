@@ -35,6 +35,12 @@ type Options struct {
 	MemoryLimit string
 	// ReadOnly opens the file read-only; several read-only processes may share it.
 	ReadOnly bool
+	// BulkLoad tunes the process's DuckDB instance for large imports: it
+	// turns off preserve_insertion_order, which lets the parallel CSV loader
+	// insert without reordering (measured ~10–20% less CPU per import).
+	// Results of queries without ORDER BY may then come in any order, which
+	// SQL allows anyway; the import command sets it, the web server does not.
+	BulkLoad bool
 }
 
 // DB is an open store. It is safe for concurrent use; writes that must not
@@ -81,6 +87,9 @@ func OpenWith(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	if opt.ReadOnly {
 		q.Set("access_mode", "read_only")
+	}
+	if opt.BulkLoad {
+		q.Set("preserve_insertion_order", "false")
 	}
 	dsn := path
 	if len(q) > 0 {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -84,4 +86,47 @@ func count(t *testing.T, db *DB, table string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+func TestOpenOptions(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "o.duckdb")
+	db, err := OpenWith(ctx, path, Options{Threads: 1, MemoryLimit: "300MB", BulkLoad: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var threads int64
+	var pio bool
+	if err := db.SQL().QueryRow(`SELECT current_setting('threads'), current_setting('preserve_insertion_order')`).Scan(&threads, &pio); err != nil {
+		t.Fatal(err)
+	}
+	if threads != 1 || pio {
+		t.Fatalf("threads %d preserve_insertion_order %v; want 1, false", threads, pio)
+	}
+	db.Close()
+	ro, err := OpenWith(ctx, path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if _, err := ro.SQL().Exec(`INSERT INTO departments (org_code, dept_code) VALUES ('X', 'Y')`); err == nil {
+		t.Fatal("write to a read-only store succeeded")
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	notDB := filepath.Join(dir, "not.duckdb")
+	if err := os.WriteFile(notDB, []byte("this is a CSV file,not a database\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{notDB, filepath.Join(dir, "missing-dir", "x.duckdb")} {
+		if db, err := Open(ctx, p); err == nil {
+			db.Close()
+			t.Errorf("Open(%s) succeeded", p)
+		} else if !strings.Contains(err.Error(), p) {
+			t.Errorf("Open error does not name the file: %v", err)
+		}
+	}
 }
