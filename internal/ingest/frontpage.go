@@ -51,9 +51,13 @@ type colAct struct {
 type plan struct {
 	cols     []colAct
 	defaults []defaultVal
-	incision bool    // file has split QKDJn/QKYHLBn columns
-	dxCols   [][]int // dxCols[line] = columns feeding diagnosis line
-	pxCols   [][]int // pxCols[line] = columns feeding procedure line
+	incision bool // file has split QKDJn/QKYHLBn columns
+	// csv: a row with a different number of cells is broken (truncated
+	// file, stray delimiter). xlsx rows simply end at their last non-empty
+	// cell, so they are not checked.
+	checkWidth bool
+	dxCols     [][]int // dxCols[line] = columns feeding diagnosis line
+	pxCols     [][]int // pxCols[line] = columns feeding procedure line
 }
 
 // lastLine returns the highest line with a non-empty cell, or -1. Lines are
@@ -179,7 +183,7 @@ func blankRecord(rec []string) bool {
 // buildPlan resolves the header into column actions and checks the required
 // columns.
 func buildPlan(header []string, m *Mapping, rep *Report) (*plan, error) {
-	p := &plan{cols: make([]colAct, len(header))}
+	p := &plan{cols: make([]colAct, len(header)), checkWidth: rep.Format == "csv"}
 	for i := range p.cols {
 		p.cols[i].dx, p.cols[i].px = -1, -1
 	}
@@ -530,7 +534,7 @@ func (c *converter) fieldErr(line int, f *frontpage.Field, cn, en string) {
 func (c *converter) row(text string, offs []uint32, line int) {
 	c.rowErrs = c.rowErrs[:0]
 	n := len(offs) / 2
-	if n != c.ncols && !(n > c.ncols && blankText(text, offs[2*c.ncols:])) {
+	if c.p.checkWidth && n != c.ncols && !(n > c.ncols && blankText(text, offs[2*c.ncols:])) {
 		c.rowErr(line, nil, fmt.Sprintf("列数不符：应为 %d 列，实际 %d 列（文件截断或引号未闭合？）", c.ncols, n),
 			fmt.Sprintf("wrong number of columns: want %d, got %d (truncated file or unterminated quote?)", c.ncols, n))
 		c.finishBad()

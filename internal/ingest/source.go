@@ -58,12 +58,23 @@ func openPath(path string, opt *Options, m *Mapping, rep *Report) (source, error
 	head, _ := br.Peek(8)
 	ext := strings.ToLower(filepath.Ext(path))
 	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
-		f.Close()
 		if ext != ".xlsx" && ext != ".xlsm" {
 			rep.Notes = append(rep.Notes, "文件内容是 xlsx（扩展名为 "+ext+"）, 已按 xlsx 读取 / content is xlsx despite the "+ext+" extension; read as xlsx")
 		}
-		xf, err := excelize.OpenFile(path)
+		st, err := f.Stat()
 		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("stat: %w", err)
+		}
+		x, err := openXLSX(f, st.Size(), f, sheetName(opt, m), rep)
+		if err == nil {
+			return x, nil
+		}
+		f.Close()
+		// Unusual packaging the fast reader does not understand: let
+		// excelize try before giving up.
+		xf, err2 := excelize.OpenFile(path)
+		if err2 != nil {
 			return nil, fmt.Errorf("打开 xlsx open xlsx: %w", err)
 		}
 		return newXLSXSource(xf, sheetName(opt, m), rep)
@@ -85,11 +96,12 @@ func openReader(r io.Reader, opt *Options, m *Mapping, rep *Report) (source, err
 	br := bufio.NewReaderSize(r, 1<<20)
 	head, _ := br.Peek(8)
 	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
-		xf, err := excelize.OpenReader(br)
+		// A zip needs random access: an xlsx stream is buffered in memory.
+		data, err := io.ReadAll(br)
 		if err != nil {
-			return nil, fmt.Errorf("打开 xlsx open xlsx: %w", err)
+			return nil, fmt.Errorf("读取 read: %w", err)
 		}
-		return newXLSXSource(xf, sheetName(opt, m), rep)
+		return openXLSX(bytes.NewReader(data), int64(len(data)), nil, sheetName(opt, m), rep)
 	}
 	return newCSVSource(br, nil, m, rep)
 }

@@ -252,7 +252,13 @@ func WriteXLSX(path string, stays []frontpage.Stay, opt WriteOptions) error {
 			return err
 		}
 		for i, c := range cols {
-			row[i] = c.get(s)
+			// Empty cells are left out, as Excel itself does; writing them
+			// would more than double the sheet XML of a wide layout.
+			if v := c.get(s); v != "" {
+				row[i] = v
+			} else {
+				row[i] = nil
+			}
 		}
 		cell, err := excelize.CoordinatesToCellName(1, n+2)
 		if err != nil {
