@@ -285,7 +285,7 @@ func TestTranslation(t *testing.T) {
 		}
 	}
 	xw := packFrom(t, map[string][]byte{
-		"codes/icd10_guolin2_to_yibao2.csv":  []byte(dxw.String()),
+		"codes/icd10_guolin2_to_yibao2.csv":   []byte(dxw.String()),
 		"codes/icd9cm3_guolin3_to_yibao2.csv": []byte(pxw.String()),
 	})
 	if !xw.HasCrosswalks() {
