@@ -23,6 +23,9 @@ func (s *Server) yearOf(r *http.Request) (int, error) {
 }
 
 func (s *Server) years(ctx context.Context) ([]int, error) {
+	if ys, ok := s.names.getYears(); ok {
+		return ys, nil
+	}
 	rows, err := s.db.SQL().QueryContext(ctx, `SELECT DISTINCT year(dis_time) FROM stays WHERE dis_time IS NOT NULL ORDER BY 1`)
 	if err != nil {
 		return nil, fmt.Errorf("list years: %w", err)
@@ -36,7 +39,11 @@ func (s *Server) years(ctx context.Context) ([]int, error) {
 		}
 		out = append(out, y)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list years: %w", err)
+	}
+	s.names.putYears(out)
+	return out, nil
 }
 
 type deptInfo struct {
@@ -49,6 +56,9 @@ type deptInfo struct {
 // deptNames returns the department dictionary (code → info). Departments that
 // appear on front pages but not in the dictionary are named by their code.
 func (s *Server) deptNames(ctx context.Context) (map[string]deptInfo, error) {
+	if m, ok := s.names.getDepts(); ok {
+		return m, nil
+	}
 	rows, err := s.db.SQL().QueryContext(ctx, `SELECT dept_code, any_value(coalesce(dept_name, dept_code)), any_value(coalesce(kind, '')), max(coalesce(beds, 0)) FROM departments GROUP BY dept_code`)
 	if err != nil {
 		return nil, fmt.Errorf("read departments: %w", err)
@@ -62,7 +72,11 @@ func (s *Server) deptNames(ctx context.Context) (map[string]deptInfo, error) {
 		}
 		out[d.Code] = d
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read departments: %w", err)
+	}
+	s.names.putDepts(out)
+	return out, nil
 }
 
 func deptName(m map[string]deptInfo, code string) string {

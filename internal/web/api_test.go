@@ -469,7 +469,7 @@ func TestMaskFunctions(t *testing.T) {
 		{"A27", "13800138000", "138****8000"},
 		{"A26", "山东省济南市历下区某路1号", "山东省济南市****"},
 		{"A32", "李四", "李*"},
-		{"A48", "BMRN001", "BMRN001"}, // not an identity field
+		{"A48", "BMRN001", "BMRN001"},                       // not an identity field
 		{"A47", "320106198412240786", "3201**********0786"}, // health card: masked by the web as well
 		{"A29", "南京市宏达实业有限公司", "南京市宏达实****"},
 	}

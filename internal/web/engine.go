@@ -20,13 +20,14 @@ type resultCache struct {
 	mu  sync.Mutex
 	gen int64
 	m   map[string]*indicator.Result
+	ids map[string][]int64 // drill-down stay ids
 }
 
 func (rc *resultCache) invalidate() {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	rc.gen++
-	rc.m = nil
+	rc.m, rc.ids = nil, nil
 }
 
 func (s *Server) compute(ctx context.Context, year int, by indicator.Dim, period indicator.Period) (*indicator.Result, error) {
@@ -53,6 +54,14 @@ func (s *Server) compute(ctx context.Context, year int, by indicator.Dim, period
 	return r, nil
 }
 
+// invalidate drops every cached aggregate and answer (after an import).
+func (s *Server) invalidate() {
+	s.cubes.invalidate()
+	s.results.invalidate()
+	s.resps.invalidate()
+	s.names.invalidate()
+}
+
 // refreshFacts derives the case-level facts of stays that have none (after an
 // import) and drops every cached aggregate.
 func (s *Server) refreshFacts(ctx context.Context) error {
@@ -61,8 +70,7 @@ func (s *Server) refreshFacts(ctx context.Context) error {
 		return fmt.Errorf("读取目录 read catalogues: %w", err)
 	}
 	st, err := s.db.RefreshFacts(ctx, lib)
-	s.cubes.invalidate()
-	s.results.invalidate()
+	s.invalidate()
 	if err != nil {
 		return fmt.Errorf("计算病例事实 derive stay facts: %w", err)
 	}
@@ -352,6 +360,32 @@ func (s *Server) handleIndicatorDetail(w http.ResponseWriter, r *http.Request, c
 // drillIDs returns the stays behind an indicator's numerator (or
 // denominator) for the year/month and department (or the caller's scope).
 func (s *Server) drillIDs(ctx context.Context, code string, year, month int, depts []string, part indicator.Part) ([]int64, error) {
+	// Stay ids carry no identity; they are cached with the results they
+	// were drilled from, until the next import.
+	key := fmt.Sprintf("drill|%s|%d|%d|%q|%s", code, year, month, depts, part)
+	s.results.mu.Lock()
+	if ids, ok := s.results.ids[key]; ok {
+		s.results.mu.Unlock()
+		return ids, nil
+	}
+	gen := s.results.gen
+	s.results.mu.Unlock()
+	ids, err := s.drill(ctx, code, year, month, depts, part)
+	if err != nil {
+		return nil, err
+	}
+	s.results.mu.Lock()
+	defer s.results.mu.Unlock()
+	if s.results.gen == gen {
+		if s.results.ids == nil || len(s.results.ids) > 1000 {
+			s.results.ids = map[string][]int64{}
+		}
+		s.results.ids[key] = ids
+	}
+	return ids, nil
+}
+
+func (s *Server) drill(ctx context.Context, code string, year, month int, depts []string, part indicator.Part) ([]int64, error) {
 	by := indicator.ByHospital
 	keys := []string{""}
 	if depts != nil {

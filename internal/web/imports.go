@@ -217,8 +217,7 @@ func (ir *importRunner) run(ctx context.Context, job *uploadJob, path string) {
 			ir.s.log.Error("refresh facts after import failed", "job", job.ID, "err", ferr)
 		}
 	}
-	ir.s.cubes.invalidate()
-	ir.s.results.invalidate()
+	ir.s.invalidate()
 	ir.mu.Lock()
 	defer ir.mu.Unlock()
 	job.Done = true

@@ -109,6 +109,10 @@ func (s *Server) wrap(rt *route) http.Handler {
 				return
 			}
 		}
+		if rt.cache {
+			s.cached(sw, r, c, rt.h)
+			return
+		}
 		rt.h(sw, r, c)
 	})
 }

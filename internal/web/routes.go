@@ -42,35 +42,38 @@ type route struct {
 	Path   string
 	Access access
 	h      func(http.ResponseWriter, *http.Request, *reqCtx)
+	// cache marks aggregate answers (no stays, no identities) that are kept
+	// until the next import.
+	cache bool
 }
 
 func (s *Server) routes() []*route {
 	return []*route{
-		{"GET", "/healthz", accPublic, s.handleHealthz},
-		{"GET", "/metrics", accPublic, s.handleMetrics},
-		{"GET", "/api/v1/openapi.json", accPublic, s.handleOpenAPI},
-		{"POST", "/api/v1/auth/login", accPublic, s.handleLogin},
-		{"POST", "/api/v1/auth/logout", accAny, s.handleLogout},
-		{"GET", "/api/v1/me", accAny, s.handleMe},
-		{"GET", "/api/v1/meta", accAny, s.handleMeta},
-		{"GET", "/api/v1/overview", accAny, s.handleOverview},
-		{"GET", "/api/v1/indicators", accAny, s.handleRegistry},
-		{"GET", "/api/v1/indicators/{id}", accAny, s.handleIndicatorDetail},
-		{"GET", "/api/v1/indicators/{id}/stays", accStays, s.handleIndicatorStays},
-		{"GET", "/api/v1/departments", accAny, s.handleDepartments},
-		{"GET", "/api/v1/departments/{code}", accAny, s.handleDepartment},
-		{"GET", "/api/v1/drg/summary", accAny, s.handleDRGSummary},
-		{"GET", "/api/v1/stays", accStays, s.handleStays},
-		{"GET", "/api/v1/stays/{id}", accStays, s.handleStay},
-		{"GET", "/api/v1/quality/scores", accAny, s.handleQualityScores},
-		{"GET", "/api/v1/quality/findings", accStays, s.handleFindings},
-		{"GET", "/api/v1/imports", accQuality, s.handleImports},
-		{"POST", "/api/v1/imports", accQuality, s.handleImportUpload},
-		{"GET", "/api/v1/imports/{id}", accQuality, s.handleImport},
-		{"GET", "/api/v1/imports/{id}/errors", accQuality, s.handleImportErrors},
-		{"GET", "/api/v1/users", accAdmin, s.handleUsers},
-		{"POST", "/api/v1/users", accAdmin, s.handleUserCreate},
-		{"PATCH", "/api/v1/users/{id}", accAdmin, s.handleUserUpdate},
-		{"GET", "/api/v1/audit", accAdmin, s.handleAudit},
+		{"GET", "/healthz", accPublic, s.handleHealthz, false},
+		{"GET", "/metrics", accPublic, s.handleMetrics, false},
+		{"GET", "/api/v1/openapi.json", accPublic, s.handleOpenAPI, false},
+		{"POST", "/api/v1/auth/login", accPublic, s.handleLogin, false},
+		{"POST", "/api/v1/auth/logout", accAny, s.handleLogout, false},
+		{"GET", "/api/v1/me", accAny, s.handleMe, false},
+		{"GET", "/api/v1/meta", accAny, s.handleMeta, true},
+		{"GET", "/api/v1/overview", accAny, s.handleOverview, true},
+		{"GET", "/api/v1/indicators", accAny, s.handleRegistry, true},
+		{"GET", "/api/v1/indicators/{id}", accAny, s.handleIndicatorDetail, true},
+		{"GET", "/api/v1/indicators/{id}/stays", accStays, s.handleIndicatorStays, false},
+		{"GET", "/api/v1/departments", accAny, s.handleDepartments, true},
+		{"GET", "/api/v1/departments/{code}", accAny, s.handleDepartment, true},
+		{"GET", "/api/v1/drg/summary", accAny, s.handleDRGSummary, true},
+		{"GET", "/api/v1/stays", accStays, s.handleStays, false},
+		{"GET", "/api/v1/stays/{id}", accStays, s.handleStay, false},
+		{"GET", "/api/v1/quality/scores", accAny, s.handleQualityScores, true},
+		{"GET", "/api/v1/quality/findings", accStays, s.handleFindings, false},
+		{"GET", "/api/v1/imports", accQuality, s.handleImports, false},
+		{"POST", "/api/v1/imports", accQuality, s.handleImportUpload, false},
+		{"GET", "/api/v1/imports/{id}", accQuality, s.handleImport, false},
+		{"GET", "/api/v1/imports/{id}/errors", accQuality, s.handleImportErrors, false},
+		{"GET", "/api/v1/users", accAdmin, s.handleUsers, false},
+		{"POST", "/api/v1/users", accAdmin, s.handleUserCreate, false},
+		{"PATCH", "/api/v1/users/{id}", accAdmin, s.handleUserUpdate, false},
+		{"GET", "/api/v1/audit", accAdmin, s.handleAudit, false},
 	}
 }

@@ -56,6 +56,8 @@ type Server struct {
 	imports  *importRunner
 	cubes    cubeCache
 	results  resultCache
+	resps    respCache
+	names    nameCache
 	tables   tableCache
 	secure   bool
 	now      func() time.Time

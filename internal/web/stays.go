@@ -35,8 +35,8 @@ type stayRow struct {
 	Coder    string   `json:"coder"`
 }
 
-// stayBaseSQL selects the drill-down columns every indicator predicate can
-// refer to (surg, l4, died, grouped, lowrisk, los, d01).
+// stayBaseSQL selects the columns of a stay list and those the list filters
+// refer to (died, grouped, lowrisk).
 func (s *Server) stayBaseSQL(ctx context.Context) string {
 	drgCols := "NULL::VARCHAR AS drg, NULL::DOUBLE AS weight, false AS grouped, false AS lowrisk"
 	drgJoin := ""
@@ -44,18 +44,14 @@ func (s *Server) stayBaseSQL(ctx context.Context) string {
 		drgCols = "CASE WHEN g.grouped THEN g.drg END AS drg, CASE WHEN g.grouped THEN g.weight END AS weight, coalesce(g.grouped, false) AS grouped, coalesce(g.grouped AND g.low_risk, false) AS lowrisk"
 		drgJoin = " LEFT JOIN stay_facts g ON g.stay_id = s.stay_id"
 	}
-	return `WITH px AS (
-			SELECT stay_id,
-				max(CASE WHEN level IN ('1','2','3','4') THEN 1 ELSE 0 END) AS surg,
-				max(CASE WHEN level = '4' THEN 1 ELSE 0 END) AS l4
-			FROM stay_procedures GROUP BY stay_id),
-		dx AS (SELECT stay_id, code, name FROM stay_diagnoses WHERE seq = 0),
-		b AS (SELECT s.stay_id, coalesce(s.mrn, '') AS mrn, coalesce(s.admission_no, 0) AS admission_no, coalesce(s.name, '') AS name,
+	// No pre-aggregation over whole tables: the outer filter (year,
+	// departments or a drill-down id list) is pushed into these joins.
+	return `WITH b AS (SELECT s.stay_id, coalesce(s.mrn, '') AS mrn, coalesce(s.admission_no, 0) AS admission_no, coalesce(s.name, '') AS name,
 				coalesce(s.sex, '') AS sex, s.age_years, coalesce(s.dis_dept, '') AS dept, s.adm_time, s.dis_time, s.los, s.d01,
-				coalesce(s.discharge_way = '5', false) AS died, coalesce(px.surg, 0) AS surg, coalesce(px.l4, 0) AS l4,
+				coalesce(s.discharge_way = '5', false) AS died,
 				coalesce(dx.code, '') AS dx_code, coalesce(dx.name, '') AS dx_name, coalesce(s.coder, '') AS coder,
 				year(s.dis_time) AS y, month(s.dis_time) AS m, ` + drgCols + `
-			FROM stays s LEFT JOIN px ON px.stay_id = s.stay_id LEFT JOIN dx ON dx.stay_id = s.stay_id` + drgJoin + `)`
+			FROM stays s LEFT JOIN stay_diagnoses dx ON dx.stay_id = s.stay_id AND dx.seq = 0` + drgJoin + `)`
 }
 
 var staySorts = map[string]string{
