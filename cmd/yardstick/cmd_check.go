@@ -52,6 +52,8 @@ stays it checks; a re-imported stay loses its old findings. The worklist shows
   --severity S         清单最低严重程度 lowest severity listed: error, warning, info (default info)
   --workers N          并行检查数 checking goroutines (default 2)
   --groups G           按科室或编码员列出评分与指标 per-group table: dept or coder
+  --store-info         也保存提示级问题 also store info-level findings (default: errors and warnings;
+                       info findings are counted in the summary and per stay)
 
 退出码 exit codes: 0 无错误级问题 no error-level findings, 1 有错误级问题 error-level findings
 (block upload), 2 用法或系统错误 usage or system error.
@@ -64,6 +66,7 @@ type checkFlags struct {
 	db, file, mapping, config string
 	format, out, sort, sev    string
 	groups                    string
+	storeInfo                 bool
 	depts                     multiFlag
 	workers                   int
 }
@@ -98,6 +101,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 	fs.Var(&f.depts, "dept", "")
 	fs.IntVar(&f.workers, "workers", 2, "")
 	fs.StringVar(&f.groups, "groups", "", "")
+	fs.BoolVar(&f.storeInfo, "store-info", false, "")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usagef("%v", err)
@@ -151,7 +155,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("%v", err)
 	}
 	start := time.Now()
-	run, err := db.RunCheck(ctx, e, store.CheckOptions{Filter: store.Filter{DisDepts: f.depts}, Workers: f.workers, Config: f.config})
+	run, err := db.RunCheck(ctx, e, store.CheckOptions{Filter: store.Filter{DisDepts: f.depts}, Workers: f.workers, Config: f.config, StoreInfo: f.storeInfo})
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,11 @@ type CheckOptions struct {
 	Filter  Filter
 	Workers int    // checking goroutines (default 2)
 	Config  string // configuration file name recorded with the run
+	// StoreInfo also stores info-level findings. They are counted in the
+	// summary and in qc_scores.infos either way; on real data most of them are
+	// "'-' in an optional text item" notes (C-01e), and writing them costs
+	// more than checking.
+	StoreInfo bool
 }
 
 // CheckRun is the outcome of RunCheck.
@@ -57,6 +62,7 @@ func (db *DB) RunCheck(ctx context.Context, e *qc.Engine, opt CheckOptions) (*Ch
 		if err != nil {
 			return err
 		}
+		fw.storeInfo = opt.StoreInfo
 		sum, err := e.Run(ctx, workers, func(emit func(int64, *frontpage.Stay) error) error {
 			return db.EachStay(ctx, opt.Filter, emit)
 		}, fw.write)
@@ -121,10 +127,11 @@ func recordCheckRun(ctx context.Context, conn *sql.Conn, id int64, started time.
 }
 
 type findingWriter struct {
-	fa, sa *duckdb.Appender
-	run    int64
-	frow   []driver.Value
-	srow   []driver.Value
+	fa, sa    *duckdb.Appender
+	run       int64
+	storeInfo bool
+	frow      []driver.Value
+	srow      []driver.Value
 }
 
 func newFindingWriter(conn *sql.Conn, run int64) (*findingWriter, error) {
@@ -147,6 +154,9 @@ func (w *findingWriter) write(rs []qc.Result) error {
 		for k := range r.Findings {
 			f := &r.Findings[k]
 			n[f.Rule.Severity]++
+			if f.Rule.Severity == qc.Info && !w.storeInfo {
+				continue
+			}
 			row := w.frow
 			row[0], row[1], row[2] = r.ID, nil, w.run
 			row[3], row[4], row[5] = f.Rule.ID, string(f.Rule.Category), int8(f.Rule.Severity)
