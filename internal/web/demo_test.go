@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/yardstick-health/yardstick/internal/drg"
+	"github.com/yardstick-health/yardstick/internal/drgrun"
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 	"github.com/yardstick-health/yardstick/internal/ingest"
 	"github.com/yardstick-health/yardstick/internal/qc"
@@ -69,6 +71,13 @@ func newDemoFixture(t testing.TB, scale float64) *demoFixture {
 		}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	demo, err := drg.DemoScheme()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := drgrun.GroupStore(ctx, db, drgrun.GroupStoreOptions{Fallback: demo}); err != nil {
+		t.Fatal(err)
 	}
 	eng, err := qc.New(qc.Options{})
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 // stayDRG fills the DRG result of a stay: the normalised group from
 // stay_facts and, when the grouper stored them, the name, status and trace
 // from drg_results.
-func (s *Server) stayDRG(ctx context.Context, id int64, st *frontpage.Stay, out *stayDetail) error {
+func (s *Server) stayDRG(ctx context.Context, id int64, st *frontpage.Stay, lang string, out *stayDetail) error {
 	if !s.drgInfo(ctx).ok {
 		return nil
 	}
@@ -33,7 +33,7 @@ func (s *Server) stayDRG(ctx context.Context, id int64, st *frontpage.Stay, out 
 	if !ti.hasCols {
 		return nil
 	}
-	for _, c := range []string{"drg_name", "status", "scheme_id", "scheme_version", "reason", "cc_code", "adrg", "trace"} {
+	for _, c := range []string{"drg_name", "status", "scheme_id", "scheme_version", "reason", "cc_code", "cc_level", "adrg", "tier", "weight_source"} {
 		if !ti.cols[c] {
 			continue
 		}
@@ -41,10 +41,15 @@ func (s *Server) stayDRG(ctx context.Context, id int64, st *frontpage.Stay, out 
 		if err := s.db.SQL().QueryRowContext(ctx, `SELECT CAST(`+c+` AS VARCHAR) FROM drg_results WHERE stay_id = ? LIMIT 1`, id).Scan(&v); err != nil && err != sql.ErrNoRows {
 			return fmt.Errorf("read DRG of stay %d: %w", id, err)
 		}
-		if c == "trace" {
-			out.Trace = v.String
+		out.DRG[c] = v.String
+	}
+	if sid, ok := out.DRG["scheme_id"].(string); ok && sid != "" {
+		tr, err := s.stayTrace(ctx, id, st, sid, lang)
+		if err != nil {
+			// The pack may have been removed since grouping: say so.
+			out.Trace = "无法重现分组过程 cannot replay the grouping: " + err.Error()
 		} else {
-			out.DRG[c] = v.String
+			out.Trace = tr
 		}
 	}
 	return nil

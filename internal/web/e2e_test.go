@@ -215,7 +215,7 @@ func TestBrowser(t *testing.T) {
 	// Stay detail: the front page, masked.
 	run(t, ctx, "open a stay", chromedp.Click(chromedp.CSS(`table.data tbody tr td a`)))
 	text = waitText(t, ctx, "出院诊断")
-	for _, want := range []string{"病案号", "姓名", "出院科别", "质控问题"} {
+	for _, want := range []string{"病案号", "姓名", "出院科别", "质控问题", "分组过程"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("stay page lacks %q", want)
 		}
@@ -227,7 +227,7 @@ func TestBrowser(t *testing.T) {
 		{"#/indicators?year=" + year, "指标库", "06-indicators"},
 		{"#/departments?year=" + year, "科室", "07-departments"},
 		{"#/departments/" + f.dept + "?year=" + year, "全院排名", "08-department"},
-		{"#/drg?year=" + year, "DRG", "09-drg"},
+		{"#/drg?year=" + year, "病例组合指数 CMI", "09-drg"},
 		{"#/quality?year=" + year, "100分制评分分布", "10-quality"},
 	} {
 		run(t, ctx, "open "+p.hash, chromedp.Navigate(base+"/"+p.hash))

@@ -39,8 +39,23 @@ type uploadJob struct {
 	RowsBad  int       `json:"rows_bad"`
 	Inserted int64     `json:"inserted"`
 	Replaced int64     `json:"replaced"`
+	Phase    string    `json:"phase"` // reading, grouping, checking, facts, done
+	Warning  string    `json:"warning"`
 
 	rows *atomic.Int64
+	mu   *sync.Mutex // guards Phase and Warning while running
+}
+
+func (j *uploadJob) setPhase(p string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.Phase = p
+}
+
+func (j *uploadJob) setWarning(w string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.Warning = w
 }
 
 type importRunner struct {
@@ -67,6 +82,9 @@ func (ir *importRunner) snapshot(id string) (uploadJob, bool) {
 	cp := uploadJob{ID: j.ID, Kind: j.Kind, File: j.File, Started: j.Started, Done: j.Done, Status: j.Status, Message: j.Message,
 		ImportID: j.ImportID, RowsGood: j.RowsGood, RowsBad: j.RowsBad, Inserted: j.Inserted, Replaced: j.Replaced}
 	cp.RowsRead = j.rows.Load()
+	j.mu.Lock()
+	cp.Phase, cp.Warning = j.Phase, j.Warning
+	j.mu.Unlock()
 	return cp, true
 }
 
@@ -141,7 +159,7 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, c *r
 	ir := s.imports
 	ir.mu.Lock()
 	ir.seq++
-	job := &uploadJob{ID: "upload-" + strconv.Itoa(ir.seq), Kind: kind, File: orig, Started: s.now(), Status: "running", rows: new(atomic.Int64)}
+	job := &uploadJob{ID: "upload-" + strconv.Itoa(ir.seq), Kind: kind, File: orig, Started: s.now(), Status: "running", Phase: "reading", rows: new(atomic.Int64), mu: new(sync.Mutex)}
 	ir.jobs[job.ID] = job
 	ir.mu.Unlock()
 	c.audit(r, store.AuditImport, job.ID, kind+" "+orig, true)
@@ -211,7 +229,14 @@ func (ir *importRunner) run(ctx context.Context, job *uploadJob, path string) {
 		}
 		res, err = ir.s.db.ImportStays(ctx, meta, produce)
 	}
+	if err == nil && job.Kind == store.KindFrontPage && res != nil && res.ImportID > 0 {
+		if gerr := ir.s.groupAndCheck(ctx, res.ImportID, job.setPhase); gerr != nil {
+			ir.s.log.Error("group/check after import failed", "job", job.ID, "err", gerr)
+			job.setWarning("导入成功，但分组或质控失败 imported, but grouping or checking failed: " + gerr.Error())
+		}
+	}
 	if err == nil {
+		job.setPhase("facts")
 		// New stays need their facts before the indicators can count them.
 		if ferr := ir.s.refreshFacts(ctx); ferr != nil {
 			ir.s.log.Error("refresh facts after import failed", "job", job.ID, "err", ferr)
@@ -222,6 +247,7 @@ func (ir *importRunner) run(ctx context.Context, job *uploadJob, path string) {
 	defer ir.mu.Unlock()
 	job.Done = true
 	job.Status = "failed"
+	job.setPhase("done")
 	if res != nil {
 		job.ImportID, job.Inserted, job.Replaced = res.ImportID, res.Inserted, res.Replaced
 		if res.Outcome != nil {

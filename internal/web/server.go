@@ -36,6 +36,9 @@ type Config struct {
 	// SecureCookies forces the Secure flag even over plain HTTP (behind a
 	// TLS-terminating proxy).
 	SecureCookies bool
+	// SchemeDir is the DRG scheme-pack registry (default: "schemes" beside
+	// the store file, as for `yardstick scheme`).
+	SchemeDir string
 	// UploadDir holds uploaded files while they are imported (default the
 	// system temp directory).
 	UploadDir string

@@ -406,7 +406,11 @@ func (s *Server) handleStay(w http.ResponseWriter, r *http.Request, c *reqCtx) {
 		out.Procedures = append(out.Procedures, map[string]string{"seq": strconv.Itoa(i), "code": p.Code, "name": p.Name,
 			"date": fmtTime(p.Date), "level": p.Level, "surgeon": p.Surgeon, "incision": p.Incision, "anaesthesia": p.Anaesthesia})
 	}
-	if err := s.stayDRG(ctx, id, st, &out); err != nil {
+	lang := "zh"
+	if r.URL.Query().Get("lang") == "en" {
+		lang = "en"
+	}
+	if err := s.stayDRG(ctx, id, st, lang, &out); err != nil {
 		s.internalError(w, r, err)
 		return
 	}

@@ -19,14 +19,20 @@ export async function dataPage(main: HTMLElement) {
     try {
       setProgress(0, t('上传中…', 'Uploading…'));
       let job = await upload('/imports?kind=' + encodeURIComponent(kind.value), fd, (f) => setProgress(f * 0.5, t(`上传中… ${Math.round(f * 100)}%`, `Uploading… ${Math.round(f * 100)}%`)));
+      const phases: Record<string, [number, string, string]> = {
+        reading: [0.55, '读取与导入中…', 'Reading and importing…'], grouping: [0.7, 'DRG 分组中…', 'DRG grouping…'],
+        checking: [0.8, '质控检查中…', 'Running quality checks…'], facts: [0.9, '计算指标…', 'Computing indicators…'],
+      };
       while (!job.done) {
-        setProgress(0.5, t(`导入中… 已读取 ${job.rows_read} 行`, `Importing… ${job.rows_read} rows read`));
+        const [frac, zh, en] = phases[job.phase] || phases.reading;
+        setProgress(frac, t(`${zh} 已读取 ${job.rows_read} 行`, `${en} ${job.rows_read} rows read`));
         await new Promise((res) => setTimeout(res, 500));
         job = await api('/imports/' + job.id);
       }
       setProgress(1, job.status === 'ok'
         ? t(`导入完成：成功 ${job.rows_good} 行（新增 ${job.inserted}，替换 ${job.replaced}），错误 ${job.rows_bad} 行`, `Imported: ${job.rows_good} good rows (${job.inserted} new, ${job.replaced} replaced), ${job.rows_bad} bad rows`)
         : t('导入失败：', 'Import failed: ') + job.message);
+      if (job.warning) status.textContent += ' · ' + job.warning;
       if (job.import_id) await showErrors(job.import_id);
       await refreshHistory();
     } catch (ex) {
@@ -62,7 +68,7 @@ export async function dataPage(main: HTMLElement) {
   }
   await refreshHistory();
   clear(main,
-    h('div.page-head', h('h1', t('数据管理', 'Data')), h('span.sub', t('上传病案首页（CSV/XLSX，UTF-8或GBK，国家接口代码、中文或拼音表头）', 'Upload front pages (CSV/XLSX, UTF-8 or GBK, national codes, Chinese or pinyin headers)'))),
+    h('div.page-head', h('h1', t('数据管理', 'Data')), h('span.sub', t('上传病案首页、门急诊量、科室字典（CSV/XLSX，UTF-8或GBK，国家接口代码、中文或拼音表头）；首页导入后自动DRG分组与质控', 'Upload front pages, outpatient volumes and departments (CSV/XLSX, UTF-8 or GBK, national codes, Chinese or pinyin headers); front pages are then grouped and checked'))),
     h('section.panel', h('form.upload', { onsubmit: start }, h('label', t('类型', 'Kind')), kind, file, h('button.btn.primary', { type: 'submit' }, t('上传并导入', 'Upload and import'))), progress, status),
     notice(t('同一机构+病案号+住院次数的病例会被新导入的版本替换，相关的DRG与质控结果一并删除。', 'A stay with the same organisation + MRN + admission number is replaced by the new import, together with its DRG and quality results.')),
     errorsBox,

@@ -1,5 +1,5 @@
 import { api, APIError } from '../api';
-import { h, clear, t, fmtNum, qs, notice } from '../util';
+import { h, clear, t, fmtNum, qs, notice, lang } from '../util';
 import { table } from '../table';
 import { state, deptName } from '../state';
 
@@ -46,7 +46,7 @@ export async function stayPage(main: HTMLElement, params: URLSearchParams, id: s
   const unmask = params.get('unmask') === '1';
   let s: any;
   try {
-    s = await api<any>(`/stays/${encodeURIComponent(id)}` + qs({ unmask: unmask ? 1 : '' }));
+    s = await api<any>(`/stays/${encodeURIComponent(id)}` + qs({ unmask: unmask ? 1 : '', lang: lang === 'en' ? 'en' : '' }));
   } catch (e) {
     if (e instanceof APIError && e.status === 404) { clear(main, notice(t('病例不存在或无权查看', 'Stay not found or not visible to you'), 'error')); return; }
     throw e;
@@ -76,7 +76,9 @@ export async function stayPage(main: HTMLElement, params: URLSearchParams, id: s
         groups.slice(6).map(([g, zh, en]) => section(g, zh, en))),
       h('div.side',
         h('section.panel', h('div.panel-head', h('h2', 'DRG')),
-          s.drg ? h('div', h('div.drg-code', `${s.drg.drg} ${s.drg.drg_name || ''}`), h('div.stat-line', t('权重 ', 'weight ') + (s.drg.weight || '—') + (s.drg.mdc ? ' · ' + s.drg.mdc : '') + (s.drg.scheme_id ? ' · ' + s.drg.scheme_id : '')),
+          s.drg ? h('div', h('div.drg-code', s.drg.grouped ? `${s.drg.drg} ${s.drg.drg_name || ''}` : t('未入组 ', 'not grouped ') + (s.drg.drg || '') + ' ' + (s.drg.status || '')),
+            h('div.stat-line', t('权重 ', 'weight ') + (s.drg.weight ? fmtNum(s.drg.weight) : '—') + (s.drg.mdc ? ' · ' + s.drg.mdc : '') + (s.drg.tier ? ' · ' + t('风险 ', 'risk ') + s.drg.tier : '') + (s.drg.scheme_id ? ' · ' + s.drg.scheme_id + ' ' + (s.drg.scheme_version || '') : '')),
+            s.drg.reason ? h('div.stat-line', s.drg.reason) : null,
             s.trace ? h('details', { open: true }, h('summary', t('分组过程', 'Grouping trace')), h('pre.trace', s.trace)) : h('div.empty', t('无分组过程记录', 'no trace recorded')))
             : h('div.empty', t('尚未分组 not grouped yet', 'not grouped yet'))),
         h('section.panel', h('div.panel-head', h('h2', t('质控问题', 'Quality findings')), s.score !== null ? h('span.score', t('得分 ', 'score ') + fmtNum(s.score)) : null),
