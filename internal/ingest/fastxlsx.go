@@ -24,14 +24,16 @@ type xlsxReader struct {
 	zr      *zip.Reader
 	closer  io.Closer
 	rc      io.ReadCloser
-	br      *bufio.Reader
 	shared  []string
 	dateSty []bool // cellXfs index → numeric cells are dates
 	row     int
 	buf     []byte
 	offs    []uint32
 	cells   []xcell
-	tag     []byte
+	win     []byte // window of decompressed sheet XML
+	start   int
+	end     int
+	eof     bool
 }
 
 type xcell struct {
@@ -64,7 +66,7 @@ func openXLSX(ra io.ReaderAt, size int64, closer io.Closer, sheet string, rep *R
 	if err != nil {
 		return nil, fmt.Errorf("打开工作表 open worksheet: %w", err)
 	}
-	x.rc, x.br = rc, bufio.NewReaderSize(rc, 1<<20)
+	x.rc, x.win = rc, make([]byte, 1<<20)
 	return x, nil
 }
 
@@ -270,106 +272,211 @@ func (x *xlsxReader) next() (string, []uint32, int, error) {
 	}
 }
 
-// nextRow scans to the next <row> and collects its cells.
+// fill reads more sheet XML into the window, keeping unconsumed bytes.
+func (x *xlsxReader) fill() (bool, error) {
+	if x.eof {
+		return false, nil
+	}
+	if x.start > 0 {
+		n := copy(x.win, x.win[x.start:x.end])
+		x.start, x.end = 0, n
+	}
+	if x.end == len(x.win) {
+		if len(x.win) >= maxRecordBytes {
+			return false, errors.New("xlsx 行过长 row too long")
+		}
+		nw := make([]byte, 2*len(x.win))
+		copy(nw, x.win[:x.end])
+		x.win = nw
+	}
+	n, err := io.ReadFull(x.rc, x.win[x.end:])
+	x.end += n
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		x.eof = true
+		return n > 0, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+var (
+	rowOpen  = []byte("<row")
+	rowClose = []byte("</row>")
+)
+
+// nextRow finds the next <row> element — whole rows are parsed from the
+// window with index operations, not tag by tag — and collects its cells.
 func (x *xlsxReader) nextRow() (int, bool, error) {
 	x.cells = x.cells[:0]
 	for {
-		name, attrs, selfClose, err := x.nextTag()
-		if err == io.EOF {
-			return 0, false, nil
+		data := x.win[x.start:x.end]
+		i := bytes.Index(data, rowOpen)
+		for i >= 0 && i+4 < len(data) && !isTagEnd(data[i+4]) {
+			j := bytes.Index(data[i+4:], rowOpen)
+			if j < 0 {
+				i = -1
+				break
+			}
+			i += 4 + j
 		}
-		if err != nil {
-			return 0, false, err
-		}
-		if name != "row" {
+		if i < 0 || i+4 >= len(data) {
+			if x.eof {
+				return 0, false, nil
+			}
+			if i < 0 && len(data) > 8 { // keep a possible partial "<row"
+				x.start = x.end - 8
+			}
+			if _, err := x.fill(); err != nil {
+				return 0, false, err
+			}
 			continue
 		}
+		gt := bytes.IndexByte(data[i:], '>')
+		if gt < 0 {
+			if x.eof {
+				return 0, false, errors.New("工作表在行中结束 worksheet ends inside a row")
+			}
+			if _, err := x.fill(); err != nil {
+				return 0, false, err
+			}
+			continue
+		}
+		tag := data[i+4 : i+gt]
 		x.row++
-		if r := attr(attrs, "r"); r != "" {
-			if n, err := strconv.Atoi(r); err == nil {
+		if r := attr(tag, "r"); r != nil {
+			if n, err := strconv.Atoi(string(r)); err == nil {
 				x.row = n
 			}
 		}
-		if selfClose {
+		if len(tag) > 0 && tag[len(tag)-1] == '/' {
+			x.start += i + gt + 1
 			return x.row, true, nil
 		}
-		return x.row, true, x.readCells()
-	}
-}
-
-// readCells reads <c> elements up to </row>.
-func (x *xlsxReader) readCells() error {
-	col := -1
-	for {
-		name, attrs, selfClose, err := x.nextTag()
-		if err != nil {
-			if err == io.EOF {
-				return errors.New("工作表在行中结束 worksheet ends inside a row")
+		body := data[i+gt+1:]
+		end := bytes.Index(body, rowClose)
+		if end < 0 {
+			if x.eof {
+				return 0, false, errors.New("工作表在行中结束 worksheet ends inside a row")
 			}
-			return err
-		}
-		switch name {
-		case "/row":
-			return nil
-		case "c":
-			col++
-			if r := attr(attrs, "r"); r != "" {
-				if c, ok := colIndex(r); ok {
-					col = c
-				}
-			}
-			typ, style := attr(attrs, "t"), attr(attrs, "s")
-			if selfClose {
-				continue
-			}
-			v, err := x.cellValue(typ)
-			if err != nil {
-				return err
-			}
-			v = x.format(v, typ, style)
-			if v != "" {
-				x.cells = append(x.cells, xcell{col, v})
-			}
-		}
-	}
-}
-
-// cellValue reads the content of a <c> element up to </c>: the <v> text,
-// or the <t> texts of an inline string.
-func (x *xlsxReader) cellValue(typ string) (string, error) {
-	var out []byte
-	inV, inT, inPh := false, false, 0
-	for {
-		b, err := x.br.ReadByte()
-		if err != nil {
-			return "", err
-		}
-		if b != '<' {
-			if (inV || inT) && inPh == 0 {
-				out = append(out, b)
+			x.row-- // re-read this row once more data is in
+			if _, err := x.fill(); err != nil {
+				return 0, false, err
 			}
 			continue
 		}
-		name, _, selfClose, err := x.readTag()
-		if err != nil {
-			return "", err
+		x.parseCells(body[:end])
+		x.start += i + gt + 1 + end + len(rowClose)
+		return x.row, true, nil
+	}
+}
+
+func isTagEnd(c byte) bool {
+	return c == ' ' || c == '>' || c == '/' || c == '\t' || c == '\r' || c == '\n'
+}
+
+// parseCells reads the <c> elements of one row's content.
+func (x *xlsxReader) parseCells(body []byte) {
+	col := -1
+	for {
+		i := bytes.Index(body, []byte("<c"))
+		if i < 0 {
+			return
 		}
-		switch name {
-		case "v":
-			inV = !selfClose
-		case "/v":
-			inV = false
-		case "t":
-			inT = !selfClose
-		case "/t":
-			inT = false
-		case "rPh":
-			inPh++
-		case "/rPh":
-			inPh--
-		case "/c":
-			return unescapeXML(out), nil
+		body = body[i+2:]
+		if len(body) == 0 || !isTagEnd(body[0]) {
+			continue // <col…>, <cfRule…>
 		}
+		gt := bytes.IndexByte(body, '>')
+		if gt < 0 {
+			return
+		}
+		tag := body[:gt]
+		body = body[gt+1:]
+		col++
+		if r := attr(tag, "r"); r != nil {
+			if c, ok := colIndex(r); ok {
+				col = c
+			}
+		}
+		if len(tag) > 0 && tag[len(tag)-1] == '/' {
+			continue
+		}
+		end := bytes.Index(body, []byte("</c>"))
+		if end < 0 {
+			end = len(body)
+		}
+		inner := body[:end]
+		body = body[end:]
+		v := x.format(cellText(inner), string(attr(tag, "t")), string(attr(tag, "s")))
+		if v != "" {
+			x.cells = append(x.cells, xcell{col, v})
+		}
+	}
+}
+
+// cellText returns the value of a cell's content: the <v> text, or the
+// concatenated <t> texts of an inline string (phonetic runs excluded).
+func cellText(inner []byte) string {
+	if v, ok := elemText(inner, "v"); ok {
+		return unescapeXML(v)
+	}
+	var out []byte
+	for {
+		i := bytes.Index(inner, []byte("<t"))
+		if i < 0 {
+			break
+		}
+		if ph := bytes.Index(inner, []byte("<rPh")); ph >= 0 && ph < i {
+			e := bytes.Index(inner[ph:], []byte("</rPh>"))
+			if e < 0 {
+				break
+			}
+			inner = inner[ph+e+6:]
+			continue
+		}
+		t, ok := elemText(inner[i:], "t")
+		if !ok {
+			inner = inner[i+2:]
+			continue
+		}
+		out = append(out, t...)
+		e := bytes.Index(inner[i:], []byte("</t>"))
+		if e < 0 {
+			break
+		}
+		inner = inner[i+e+4:]
+	}
+	return unescapeXML(out)
+}
+
+// elemText finds the first <name …>text</name> in b.
+func elemText(b []byte, name string) ([]byte, bool) {
+	open := "<" + name
+	for {
+		i := bytes.Index(b, []byte(open))
+		if i < 0 {
+			return nil, false
+		}
+		rest := b[i+len(open):]
+		if len(rest) == 0 || !isTagEnd(rest[0]) {
+			b = rest
+			continue
+		}
+		gt := bytes.IndexByte(rest, '>')
+		if gt < 0 {
+			return nil, false
+		}
+		if gt > 0 && rest[gt-1] == '/' {
+			return nil, true // <v/>
+		}
+		rest = rest[gt+1:]
+		e := bytes.Index(rest, []byte("</"+name+">"))
+		if e < 0 {
+			return nil, false
+		}
+		return rest[:e], true
 	}
 }
 
@@ -410,106 +517,50 @@ func (x *xlsxReader) format(v, typ, style string) string {
 	return v // str, inlineStr, e
 }
 
-// nextTag skips to the next tag and reads it.
-func (x *xlsxReader) nextTag() (string, []byte, bool, error) {
-	for {
-		b, err := x.br.ReadByte()
-		if err != nil {
-			return "", nil, false, err
-		}
-		if b == '<' {
-			return x.readTag()
-		}
-		// Skip text quickly up to the next '<'.
-		if _, err := x.br.ReadSlice('<'); err != nil && err != bufio.ErrBufferFull {
-			return "", nil, false, err
-		}
-		if err := x.br.UnreadByte(); err != nil {
-			return "", nil, false, err
-		}
-	}
-}
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-// readTag reads a tag after its '<': the local name (with a leading '/'
-// for end tags), the raw attribute bytes, and whether it is self-closing.
-// Processing instructions, comments and CDATA are skipped.
-func (x *xlsxReader) readTag() (string, []byte, bool, error) {
-	x.tag = x.tag[:0]
-	inQ := byte(0)
-	for {
-		b, err := x.br.ReadByte()
-		if err != nil {
-			return "", nil, false, err
+// attr returns the raw value of attribute key (namespace prefix ignored),
+// or nil. Values used here (cell references, types, styles) hold no
+// entities.
+func attr(attrs []byte, key string) []byte {
+	i := 0
+	for i < len(attrs) {
+		for i < len(attrs) && isXMLSpace(attrs[i]) {
+			i++
 		}
-		if inQ != 0 {
-			if b == inQ {
-				inQ = 0
-			}
-		} else if b == '"' || b == '\'' {
-			inQ = b
-		} else if b == '>' {
-			break
+		ns := i
+		for i < len(attrs) && attrs[i] != '=' && !isXMLSpace(attrs[i]) {
+			i++
 		}
-		x.tag = append(x.tag, b)
-	}
-	t := x.tag
-	if len(t) > 0 && (t[0] == '?' || t[0] == '!') {
-		return "?", nil, true, nil
-	}
-	selfClose := len(t) > 0 && t[len(t)-1] == '/'
-	if selfClose {
-		t = t[:len(t)-1]
-	}
-	end := bytes.IndexAny(t, " \t\r\n")
-	name, attrs := t, []byte(nil)
-	if end >= 0 {
-		name, attrs = t[:end], t[end:]
-	}
-	closing := len(name) > 0 && name[0] == '/'
-	if closing {
-		name = name[1:]
-	}
-	if i := bytes.IndexByte(name, ':'); i >= 0 { // drop a namespace prefix
-		name = name[i+1:]
-	}
-	n := string(name)
-	if closing {
-		n = "/" + n
-	}
-	return n, attrs, selfClose, nil
-}
-
-// attr returns the value of attribute key (without namespace prefix).
-func attr(attrs []byte, key string) string {
-	for len(attrs) > 0 {
-		attrs = bytes.TrimLeft(attrs, " \t\r\n")
-		eq := bytes.IndexByte(attrs, '=')
-		if eq < 0 || eq+1 >= len(attrs) {
-			return ""
+		name := attrs[ns:i]
+		for i < len(attrs) && (attrs[i] == '=' || isXMLSpace(attrs[i])) {
+			i++
 		}
-		name := bytes.TrimSpace(attrs[:eq])
-		if i := bytes.IndexByte(name, ':'); i >= 0 {
-			name = name[i+1:]
+		if i >= len(attrs) || (attrs[i] != '"' && attrs[i] != '\'') {
+			return nil
 		}
-		rest := bytes.TrimLeft(attrs[eq+1:], " \t\r\n")
-		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
-			return ""
+		q := attrs[i]
+		i++
+		vs := i
+		for i < len(attrs) && attrs[i] != q {
+			i++
 		}
-		q := rest[0]
-		end := bytes.IndexByte(rest[1:], q)
-		if end < 0 {
-			return ""
+		if i >= len(attrs) {
+			return nil
+		}
+		if c := bytes.IndexByte(name, ':'); c >= 0 {
+			name = name[c+1:]
 		}
 		if string(name) == key {
-			return unescapeXML(rest[1 : 1+end])
+			return attrs[vs:i]
 		}
-		attrs = rest[end+2:]
+		i++
 	}
-	return ""
+	return nil
 }
 
 // colIndex converts a cell reference like "AB12" to a 0-based column.
-func colIndex(ref string) (int, bool) {
+func colIndex(ref []byte) (int, bool) {
 	c := 0
 	i := 0
 	for ; i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z'; i++ {

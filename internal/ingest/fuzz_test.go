@@ -138,3 +138,25 @@ func FuzzMapping(f *testing.F) {
 		}
 	})
 }
+
+// FuzzXLSXRow feeds arbitrary sheet XML to the xlsx row scanner: it must
+// never panic and must report rows in increasing order.
+func FuzzXLSXRow(f *testing.F) {
+	f.Add([]byte(`<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>A01</t></is></c><c r="C1" t="s"><v>0</v></c></row><row r="3"/></sheetData>`))
+	f.Add([]byte(`<row><c><v/></c><c t="inlineStr"><is><r><t>a&amp;b</t></r><rPh><t>x</t></rPh></is></c></row>`))
+	f.Add([]byte(`<row r="2"><c r="B2" s="1"><v>44260.5</v></c></row><row r="x"><c r="ZZZZZ9"><v>1`))
+	f.Fuzz(func(t *testing.T, xmlData []byte) {
+		x := &xlsxReader{rc: io.NopCloser(bytes.NewReader(xmlData)), win: make([]byte, 64), shared: []string{"s0"}, dateSty: []bool{false, true}}
+		for i := 0; i < 10000; i++ {
+			text, offs, _, err := x.next()
+			if err != nil {
+				return
+			}
+			if len(offs)%2 != 0 {
+				t.Fatal("odd offsets")
+			}
+			_ = fields(text, offs)
+		}
+		t.Fatal("no end after 10000 rows")
+	})
+}

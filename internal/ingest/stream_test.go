@@ -40,14 +40,14 @@ func (g *rowGen) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// TestStreamingMemoryIsFlat reads ~170 MB of generated rows and checks the
+// TestStreamingMemoryIsFlat reads ~330 MB of generated rows and checks the
 // live heap stays far below the input size: the reader never holds the
 // file, only a few batches.
 func TestStreamingMemoryIsFlat(t *testing.T) {
 	if testing.Short() {
-		t.Skip("streams 170 MB")
+		t.Skip("streams 330 MB")
 	}
-	g := &rowGen{n: 150_000, pad: strings.Repeat("再住院目的", 70)}
+	g := &rowGen{n: 300_000, pad: strings.Repeat("再住院目的", 70)}
 	var peak, early uint64
 	batches, stays := 0, 0
 	rep, err := ReadFrontPagesFrom(context.Background(), g, "generated", Options{}, func(s []frontpage.Stay) error {
@@ -70,16 +70,17 @@ func TestStreamingMemoryIsFlat(t *testing.T) {
 	if stays != g.n || rep.RowsGood != g.n {
 		t.Fatalf("stays %d good %d, want %d", stays, rep.RowsGood, g.n)
 	}
-	if g.bytes < 150<<20 {
+	if g.bytes < 300<<20 {
 		t.Fatalf("generated only %d bytes", g.bytes)
 	}
-	const limit = 64 << 20
+	const limit = 80 << 20
 	if peak == 0 || peak > limit {
 		t.Errorf("live heap peaked at %d MB while streaming %d MB (limit %d MB)", peak>>20, g.bytes>>20, limit>>20)
 	}
 	// Flat: the heap late in the file is not larger than early on (beyond
-	// the 8-byte-per-stay duplicate index and GC noise).
-	if early == 0 || peak > early+16<<20 {
+	// the duplicate index, ~30 bytes per stay, and the varying number of
+	// batches in flight at the moment of sampling).
+	if early == 0 || peak > early+24<<20 {
 		t.Errorf("live heap grew from %d MB (first third) to %d MB", early>>20, peak>>20)
 	}
 	t.Logf("streamed %d MB, live heap %d MB early, %d MB peak", g.bytes>>20, early>>20, peak>>20)
