@@ -71,6 +71,9 @@ func ServeStore(ctx context.Context, env *cliEnv, db *store.DB, cfg web.Config) 
 		return err
 	}
 	cfg.DB = db
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(env.Stderr, nil))
+	}
 	scheme := "http"
 	if cfg.TLSCert != "" {
 		scheme = "https"

@@ -41,6 +41,11 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("缺少子命令 missing subcommand: add, list, passwd, disable")
 	}
 	sub, args := args[0], args[1:]
+	switch sub {
+	case "add", "list", "passwd", "disable":
+	default:
+		return usagef("未知子命令 unknown subcommand %q: add, list, passwd, disable", sub)
+	}
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	dbPath := fs.String("db", store.DefaultPath, "")

@@ -285,3 +285,34 @@ func TestBrowserDeptHead(t *testing.T) {
 	waitText(t, ctx, "病例不存在或无权查看")
 	screenshot(t, ctx, "13-depthead-denied")
 }
+
+// TestBrowserAdmin unmasks a stay as an administrator with the identity
+// grant and finds the unmasking in the audit log on the admin page.
+func TestBrowserAdmin(t *testing.T) {
+	ctx := browser(t)
+	f := newDemoFixture(t, 0.01)
+	var id int64
+	var name string
+	if err := f.db.SQL().QueryRow(`SELECT stay_id, name FROM stays WHERE length(name) >= 3 ORDER BY stay_id LIMIT 1`).Scan(&id, &name); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, "log in",
+		chromedp.Navigate(f.ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), "admin"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), testPass),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)))
+	waitText(t, ctx, "医院运营总览")
+	run(t, ctx, "open stay", chromedp.Navigate(fmt.Sprintf("%s/#/stays/%d", f.ts.URL, id)))
+	text := waitText(t, ctx, "显示身份（留痕）")
+	if strings.Contains(text, name) {
+		t.Fatal("name shown before unmasking")
+	}
+	run(t, ctx, "unmask", chromedp.Click(chromedp.CSS(`.page-head a.btn`)))
+	waitText(t, ctx, name)
+	run(t, ctx, "admin page", chromedp.Navigate(f.ts.URL+"/#/admin"))
+	text = waitText(t, ctx, "审计日志")
+	if !strings.Contains(text, "identity_view") || !strings.Contains(text, fmt.Sprintf("stay:%d", id)) {
+		t.Errorf("audit log on the admin page lacks the identity view of stay %d", id)
+	}
+	screenshot(t, ctx, "14-admin-audit")
+}

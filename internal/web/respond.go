@@ -87,7 +87,7 @@ func (s *Server) wrap(rt *route) http.Handler {
 			}
 			// Only the route pattern is logged, never the query string or
 			// path values, which could carry a search for a patient.
-			s.log.Debug("http", "route", name, "status", st, "ms", float64(d.Microseconds())/1000, "user", user)
+			s.log.Info("http", "route", name, "status", st, "ms", float64(d.Microseconds())/1000, "user", user)
 		}()
 		sw.Header().Set("X-Content-Type-Options", "nosniff")
 		sw.Header().Set("X-Frame-Options", "DENY")

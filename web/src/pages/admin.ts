@@ -40,7 +40,7 @@ export async function adminPage(main: HTMLElement) {
     h('section.panel', h('div.panel-head', h('h2', t('审计日志（登录、导入、导出、身份查看）', 'Audit log (logins, imports, exports, identity views)'))),
       table<any>([
         { key: 'at', label: t('时间', 'Time'), value: (x) => x.at.replace('T', ' ').slice(0, 19) }, { key: 'username', label: t('用户', 'User') },
-        { key: 'action', label: t('操作', 'Action') }, { key: 'target', label: t('对象', 'Target') }, { key: 'detail', label: t('详情', 'Detail') },
+        { key: 'action', label: t('操作', 'Action'), value: (x) => { const m: Record<string, [string, string]> = { login: ['登录', 'login'], login_failed: ['登录失败', 'failed login'], logout: ['退出', 'logout'], import: ['导入', 'import'], export: ['导出', 'export'], identity_view: ['查看身份', 'identity view'], user_change: ['用户变更', 'user change'] }; const v = m[x.action]; return v ? t(v[0], v[1]) + ' ' + x.action : x.action; } }, { key: 'target', label: t('对象', 'Target') }, { key: 'detail', label: t('详情', 'Detail') },
         { key: 'ip', label: 'IP' }, { key: 'ok', label: t('结果', 'Result'), value: (x) => x.ok ? t('成功', 'ok') : t('失败', 'failed') },
       ], a.entries, { exportURL: '/api/v1/audit?format=xlsx&limit=5000' })));
 }
