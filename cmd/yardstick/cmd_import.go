@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -40,7 +41,7 @@ them are recorded in the import_errors table.
   --json             在标准输出打印 JSON 摘要 print a JSON summary on stdout
   --quiet            不显示进度 no progress on stderr
   --max-errors N     最多打印 N 条错误行 print at most N error lines (default 20; all are stored)
-  --memory-limit M   DuckDB 内存上限 DuckDB memory limit (default 512MB; it spills to disk beyond)
+  --memory-limit M   DuckDB 内存上限 DuckDB memory limit (default 384MB; it spills to disk beyond)
 
 退出码 exit codes: 0 成功 ok, 1 有错误行或文件被拒绝 bad rows reported or a file refused,
 2 用法或系统错误 usage or system error.
@@ -52,7 +53,17 @@ them are recorded in the import_errors table.
 // defaultImportMemory caps DuckDB during imports: the load is streamed, so
 // more memory does not make it faster, and the whole process must stay under
 // 1 GiB for a million-stay file (docs/storage.md).
-const defaultImportMemory = "512MB"
+const defaultImportMemory = "384MB"
+
+// importThreads limits DuckDB's threads during imports: the parser already
+// keeps one core busy, and every DuckDB thread holds its own partial row
+// groups of every table, which is what exhausted the memory limit in tests.
+var importThreads = 1
+
+// importGoMemory is the Go heap's soft limit during imports (unless
+// GOMEMLIMIT is set): the parser's live heap is ~120 MB, and without a limit
+// the GC lets the heap double between collections.
+const importGoMemory = 320 << 20
 
 // importFlags are the flags shared by the import subcommands.
 type importFlags struct {
@@ -185,7 +196,10 @@ func runImport(ctx context.Context, env *cliEnv, args []string) error {
 			return usagef("映射文件无法读取 cannot read mapping file %s: %v", f.mapping, err)
 		}
 	}
-	db, err := store.OpenWith(ctx, f.db, store.Options{MemoryLimit: f.memoryLimit, BulkLoad: true})
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(importGoMemory))
+	}
+	db, err := store.OpenWith(ctx, f.db, store.Options{MemoryLimit: f.memoryLimit, BulkLoad: true, Threads: importThreads})
 	if err != nil {
 		return err
 	}

@@ -201,7 +201,7 @@ func pipe(ctx context.Context, conn *sql.Conn, dir string, importID, firstID int
 		}
 	}()
 
-	batches := make(chan []frontpage.Stay, 4)
+	batches := make(chan []frontpage.Stay, 2)
 	formatterDone := make(chan struct{})
 	go func() {
 		defer close(formatterDone)
