@@ -212,15 +212,7 @@ var numFields = map[string]func(*frontpage.Stay) (float64, bool){
 		d, ok := ageDays(s)
 		return float64(d), ok
 	},
-	"AGE_YEARS": func(s *frontpage.Stay) (float64, bool) {
-		if s.AgeYears.Valid {
-			return float64(s.AgeYears.V), true
-		}
-		if !s.BirthDate.IsZero() && !s.AdmTime.IsZero() {
-			return float64(completedYears(s.BirthDate, s.AdmTime)), true
-		}
-		return 0, false
-	},
+	"AGE_YEARS": ageYears,
 	"LOS_HOURS": func(s *frontpage.Stay) (float64, bool) {
 		if s.AdmTime.IsZero() || s.DisTime.IsZero() {
 			return 0, false
@@ -356,6 +348,17 @@ func ageDays(s *frontpage.Stay) (int, bool) {
 	}
 	if !s.BirthDate.IsZero() && !s.AdmTime.IsZero() {
 		return daysBetween(s.BirthDate, s.AdmTime), true
+	}
+	return 0, false
+}
+
+// ageYears is A14, else computed from the dates.
+func ageYears(s *frontpage.Stay) (float64, bool) {
+	if s.AgeYears.Valid {
+		return float64(s.AgeYears.V), true
+	}
+	if !s.BirthDate.IsZero() && !s.AdmTime.IsZero() {
+		return float64(completedYears(s.BirthDate, s.AdmTime)), true
 	}
 	return 0, false
 }

@@ -511,7 +511,7 @@ func sexLabel(s string) string {
 func runAge(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	var age float64
 	if c.r.Params.Unit == "years" {
-		v, ok := numFields["AGE_YEARS"](s)
+		v, ok := ageYears(s)
 		if !ok {
 			return
 		}
