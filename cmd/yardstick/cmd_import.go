@@ -41,7 +41,7 @@ them are recorded in the import_errors table.
   --json             在标准输出打印 JSON 摘要 print a JSON summary on stdout
   --quiet            不显示进度 no progress on stderr
   --max-errors N     最多打印 N 条错误行 print at most N error lines (default 20; all are stored)
-  --memory-limit M   DuckDB 内存上限 DuckDB memory limit (default 384MB; it spills to disk beyond)
+  --memory-limit M   DuckDB 内存上限 DuckDB memory limit (default 256MB; raise it if DuckDB reports out of memory)
 
 退出码 exit codes: 0 成功 ok, 1 有错误行或文件被拒绝 bad rows reported or a file refused,
 2 用法或系统错误 usage or system error.
@@ -53,7 +53,7 @@ them are recorded in the import_errors table.
 // defaultImportMemory caps DuckDB during imports: the load is streamed, so
 // more memory does not make it faster, and the whole process must stay under
 // 1 GiB for a million-stay file (docs/storage.md).
-const defaultImportMemory = "384MB"
+const defaultImportMemory = "256MB"
 
 // importThreads limits DuckDB's threads during imports: the parser already
 // keeps one core busy, and every DuckDB thread holds its own partial row
@@ -400,7 +400,10 @@ func importFile(ctx context.Context, env *cliEnv, db *store.DB, kind, path strin
 		return fsum, sevData, nil
 	default:
 		fsum.Error = err.Error()
-		return fsum, sevSystem, fmt.Errorf("%s: %w", path, err)
+		if strings.Contains(fsum.Error, "Out of Memory") {
+			fsum.Error += " — 请用 --memory-limit 调大 DuckDB 内存上限 raise DuckDB's limit with --memory-limit (now " + f.memoryLimit + ")"
+		}
+		return fsum, sevSystem, fmt.Errorf("%s: %s", path, fsum.Error)
 	}
 }
 
