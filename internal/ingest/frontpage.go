@@ -60,14 +60,19 @@ type plan struct {
 	pxCols     [][]int // pxCols[line] = columns feeding procedure line
 }
 
-// lastLine returns the highest line with a non-empty cell, or -1. Lines are
-// probed from the top because wide layouts leave the high lines empty.
+// lastLine estimates the highest diagnosis/procedure line in use from the
+// first column of each line (the code, in every layout the writers and the
+// national interface use). Lines are probed from the top because wide
+// layouts leave the high lines empty. An underestimate only costs speed:
+// the field setters grow the list when a later line has data.
 func lastLine(lines [][]int, offs []uint32) int {
 	for l := len(lines) - 1; l >= 0; l-- {
-		for _, ci := range lines[l] {
-			if 2*ci+1 < len(offs) && offs[2*ci] != offs[2*ci+1] {
-				return l
-			}
+		if len(lines[l]) == 0 {
+			continue
+		}
+		ci := lines[l][0]
+		if 2*ci+1 < len(offs) && offs[2*ci] != offs[2*ci+1] {
+			return l
 		}
 	}
 	return -1
@@ -354,12 +359,6 @@ func readFrontPages(ctx context.Context, src source, name string, opt Options, m
 				return
 			}
 		}
-		if cb := c.flush(); cb != nil {
-			select {
-			case convs <- cb:
-			case <-ctx.Done():
-			}
-		}
 	}()
 
 	var emitErr error
@@ -513,8 +512,6 @@ func (c *converter) convert(rb *rawBatch) *convBatch {
 	c.newBatch()
 	return out
 }
-
-func (c *converter) flush() *convBatch { return nil }
 
 func (c *converter) rowErr(line int, a *colAct, cn, en string) {
 	e := RowError{File: c.name, Line: line, ReasonCN: cn, ReasonEN: en}

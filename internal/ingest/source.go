@@ -33,9 +33,8 @@ type source interface {
 
 // recordError is a record-level problem found while splitting the file.
 type recordError struct {
-	line     int
-	cn, en   string
-	fatalErr error
+	line   int
+	cn, en string
 }
 
 func (e *recordError) Error() string { return fmt.Sprintf("line %d: %s %s", e.line, e.cn, e.en) }
