@@ -166,7 +166,8 @@ func Resolve(codes []string) ([]*Def, error) {
 // plan collects the measures a set of definitions needs.
 type plan struct {
 	facts, visits []*Measure
-	idx           map[string]int // measure Src → index in facts or visits
+	bySrc         map[string]int   // table:Src → index in facts or visits (dedup)
+	idx           map[*Measure]int // every added measure → its index
 	groupedIdx    int
 }
 
@@ -175,22 +176,43 @@ func (p *plan) add(m *Measure) {
 		return
 	}
 	key := m.Table + ":" + m.Src
-	if _, ok := p.idx[key]; ok {
+	if i, ok := p.bySrc[key]; ok {
+		p.idx[m] = i
 		return
 	}
 	if m.Table == "visits" {
-		p.idx[key] = len(p.visits)
+		p.bySrc[key] = len(p.visits)
+		p.idx[m] = len(p.visits)
 		p.visits = append(p.visits, m)
 		return
 	}
-	p.idx[key] = len(p.facts)
+	p.bySrc[key] = len(p.facts)
+	p.idx[m] = len(p.facts)
 	p.facts = append(p.facts, m)
 }
 
 type table struct {
 	facts  map[cellKey][]float64
 	visits map[cellKey][]float64
-	inputs map[[4]string]float64 // org, year, code, dept
+	inputs map[inputKey]float64
+	labels map[[2]int]string // (year, sub) → period label
+}
+
+type inputKey struct {
+	org  string
+	year int
+	code string
+	dept string
+}
+
+func (t *table) label(p Period, year, sub int) string {
+	k := [2]int{year, sub}
+	l, ok := t.labels[k]
+	if !ok {
+		l = p.Label(year, sub)
+		t.labels[k] = l
+	}
+	return l
 }
 
 // Compute computes the indicators of a query with 同比 and 环比.
@@ -202,7 +224,7 @@ func Compute(ctx context.Context, src Source, q Query) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{idx: map[string]int{}}
+	p := &plan{bySrc: map[string]int{}, idx: map[*Measure]int{}}
 	growth := false
 	for _, d := range defs {
 		if d.Kind == KindGrowth {
@@ -217,13 +239,13 @@ func Compute(ctx context.Context, src Source, q Query) (*Result, error) {
 	}
 	grouped, _ := ParseMeasure("grouped")
 	p.add(grouped)
-	p.groupedIdx = p.idx["facts:"+grouped.Src]
+	p.groupedIdx = p.idx[grouped]
 
 	years := []int{q.Year - 1, q.Year}
 	if growth {
 		years = []int{q.Year - 2, q.Year - 1, q.Year}
 	}
-	t := &table{facts: map[cellKey][]float64{}, visits: map[cellKey][]float64{}, inputs: map[[4]string]float64{}}
+	t := &table{facts: map[cellKey][]float64{}, visits: map[cellKey][]float64{}, inputs: map[inputKey]float64{}, labels: map[[2]int]string{}}
 	cells := map[cellKey]bool{}
 	rows, err := src.Aggregate(ctx, AggSpec{Years: years, Org: q.Org, Period: q.Period, By: q.By, Measures: p.facts})
 	if err != nil {
@@ -255,7 +277,7 @@ func Compute(ctx context.Context, src Source, q Query) (*Result, error) {
 		return nil, fmt.Errorf("读取填报值 read inputs: %w", err)
 	}
 	for _, in := range ins {
-		t.inputs[[4]string{in.Org, fmt.Sprint(in.Year), in.Code, in.Dept}] = in.Value
+		t.inputs[inputKey{in.Org, in.Year, in.Code, in.Dept}] = in.Value
 		if in.Year == q.Year && q.Period == Year && (q.By == ByHospital && in.Dept == "" || q.By == ByDepartment && in.Dept != "") {
 			key := ""
 			if q.By == ByDepartment {
@@ -288,33 +310,47 @@ func Compute(ctx context.Context, src Source, q Query) (*Result, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		c := Cell{Org: k.Org, Key: k.Key, Period: q.Period.Label(q.Year, k.Sub), Year: q.Year, Sub: k.Sub}
+		c := Cell{Org: k.Org, Key: k.Key, Period: t.label(q.Period, q.Year, k.Sub), Year: q.Year, Sub: k.Sub, Values: make([]Value, len(defs))}
 		py, ps := q.Period.Prev(q.Year, k.Sub)
-		for _, d := range defs {
-			v := Value{Code: d.Code}
-			v.Point = t.point(p, q, d, k.Org, k.Key, q.Year, k.Sub)
-			v.YoY = compare(d, v.Point, t.point(p, q, d, k.Org, k.Key, q.Year-1, k.Sub))
-			v.PoP = compare(d, v.Point, t.point(p, q, d, k.Org, k.Key, py, ps))
-			c.Values = append(c.Values, v)
+		// The three periods' rows are looked up once per cell, not once per
+		// indicator and measure: province queries have ~10⁶ values.
+		cur, yoy, pop := t.slot(q, k.Org, k.Key, q.Year, k.Sub), t.slot(q, k.Org, k.Key, q.Year-1, k.Sub), t.slot(q, k.Org, k.Key, py, ps)
+		for i, d := range defs {
+			v := &c.Values[i]
+			v.Code = d.Code
+			v.Point = t.point(p, q, d, k.Org, k.Key, cur)
+			v.YoY = compare(d, v.Point, t.point(p, q, d, k.Org, k.Key, yoy))
+			v.PoP = compare(d, v.Point, t.point(p, q, d, k.Org, k.Key, pop))
 		}
 		res.Cells = append(res.Cells, c)
 	}
 	return res, nil
 }
 
-// measureValue returns a measure's sum in a cell and whether the cell had data.
-func (t *table) measureValue(p *plan, q Query, m *Measure, org, key string, year, sub int) (float64, string) {
+// slot is the aggregated data of one cell in one period.
+type slot struct {
+	facts, visits []float64 // nil when the period has no rows
+	year, sub     int
+	label         string
+}
+
+func (t *table) slot(q Query, org, key string, year, sub int) slot {
 	ck := cellKey{org, key, year, sub}
+	return slot{facts: t.facts[ck], visits: t.visits[ck], year: year, sub: sub, label: t.label(q.Period, year, sub)}
+}
+
+// measureValue returns a measure's sum in a cell, or a status when it
+// cannot be had.
+func (t *table) measureValue(p *plan, q Query, m *Measure, org, key string, s slot) (float64, string) {
 	switch m.Table {
 	case "visits":
 		if q.By != ByHospital && q.By != ByDepartment {
 			return 0, StatusNA
 		}
-		vals := t.visits[ck]
-		if vals == nil {
+		if s.visits == nil {
 			return 0, ""
 		}
-		return vals[p.idx["visits:"+m.Src]], ""
+		return s.visits[p.idx[m]], ""
 	case "inputs":
 		// Inputs are annual. A per-day input (an average stock such as
 		// physicians) scales to any period by its days; other inputs only
@@ -328,28 +364,27 @@ func (t *table) measureValue(p *plan, q Query, m *Measure, org, key string, year
 		} else if q.By != ByHospital {
 			return 0, StatusNA
 		}
-		v, ok := t.inputs[[4]string{org, fmt.Sprint(year), m.Input, dept}]
+		v, ok := t.inputs[inputKey{org, s.year, m.Input, dept}]
 		if !ok {
 			return 0, StatusNoInput
 		}
 		if m.PerDay {
-			v *= float64(q.Period.Days(year, sub))
+			v *= float64(q.Period.Days(s.year, s.sub))
 		}
 		return v, ""
 	}
-	vals := t.facts[ck]
-	if vals == nil {
+	if s.facts == nil {
 		return 0, ""
 	}
-	return vals[p.idx["facts:"+m.Src]], ""
+	return s.facts[p.idx[m]], ""
 }
 
-func (t *table) point(p *plan, q Query, d *Def, org, key string, year, sub int) Point {
-	pt := Point{Period: q.Period.Label(year, sub)}
+func (t *table) point(p *plan, q Query, d *Def, org, key string, s slot) Point {
+	pt := Point{Period: s.label}
 	if d.Kind == KindGrowth {
 		b, _ := Lookup(d.Base)
-		cur := t.point(p, q, b, org, key, year, sub)
-		prev := t.point(p, q, b, org, key, year-1, sub)
+		cur := t.point(p, q, b, org, key, s)
+		prev := t.point(p, q, b, org, key, t.slot(q, org, key, s.year-1, s.sub))
 		pt.Num, pt.Den, pt.HasDen = cur.Value, prev.Value, true
 		switch {
 		case cur.Status != "":
@@ -363,13 +398,13 @@ func (t *table) point(p *plan, q Query, d *Def, org, key string, year, sub int) 
 		}
 		return pt
 	}
-	if d.NeedsDRG() {
-		if vals := t.facts[cellKey{org, key, year, sub}]; vals == nil || vals[p.groupedIdx] == 0 {
+	if d.needsDRG {
+		if s.facts == nil || s.facts[p.groupedIdx] == 0 {
 			pt.Status = StatusNotGrouped
 			return pt
 		}
 	}
-	num, st := t.measureValue(p, q, d.Num, org, key, year, sub)
+	num, st := t.measureValue(p, q, d.Num, org, key, s)
 	if st != "" {
 		pt.Status = st
 		return pt
@@ -379,7 +414,7 @@ func (t *table) point(p *plan, q Query, d *Def, org, key string, year, sub int) 
 		pt.Value, pt.Valid = num*d.Scale, true
 		return pt
 	}
-	den, st := t.measureValue(p, q, d.Den, org, key, year, sub)
+	den, st := t.measureValue(p, q, d.Den, org, key, s)
 	pt.Den, pt.HasDen = den, true
 	if st != "" {
 		pt.Status = st

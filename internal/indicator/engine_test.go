@@ -344,8 +344,8 @@ func TestParseMeasure(t *testing.T) {
 		src, canon, sql string
 		bad             bool
 	}{
-		{src: "surgical AND level4", canon: "(surgical AND level4)", sql: "COUNT(*) FILTER (WHERE (surgical AND level4))"},
-		{src: "los IF NOT death", canon: "los IF NOT death", sql: "COALESCE(SUM(los) FILTER (WHERE (NOT death)), 0)"},
+		{src: "surgical AND level4", canon: "(surgical AND level4)", sql: "COALESCE(SUM(CAST((surgical AND level4) AS INTEGER)), 0)"},
+		{src: "los IF NOT death", canon: "los IF NOT death", sql: "COALESCE(SUM((los) * CAST((NOT death) AS INTEGER)), 0)"},
 		{src: "op_visits + er_visits", canon: "op_visits + er_visits"},
 		{src: "DISTINCT drg IF grouped", canon: "DISTINCT drg IF grouped"},
 		{src: "INPUT(physicians) * DAYS", canon: "INPUT(physicians) * DAYS"},

@@ -84,17 +84,20 @@ func (c *Cond) SQL() string {
 }
 
 // SQL renders a facts measure as an aggregate expression over stay_facts.
+// Conditions become 0/1 integers that are summed: DuckDB sums integer
+// vectors several times faster than it evaluates one FILTER clause per
+// aggregate, which matters with thirty measures over millions of stays.
 // Visit and input measures have no SQL here (the source maps them).
 func (m *Measure) SQL() string {
-	filter := ""
-	if m.Cond != nil {
-		filter = " FILTER (WHERE " + m.Cond.SQL() + ")"
-	}
 	switch m.Kind {
 	case MCount:
-		return "COUNT(*)" + filter
+		return "COALESCE(SUM(CAST(" + m.Cond.SQL() + " AS INTEGER)), 0)"
 	case MSum:
-		return "COALESCE(SUM(" + strings.Join(m.Sum, " + ") + ")" + filter + ", 0)"
+		sum := strings.Join(m.Sum, " + ")
+		if m.Cond == nil {
+			return "COALESCE(SUM(" + sum + "), 0)"
+		}
+		return "COALESCE(SUM((" + sum + ") * CAST(" + m.Cond.SQL() + " AS INTEGER)), 0)"
 	case MDistinct:
 		if m.Cond != nil {
 			return "COUNT(DISTINCT " + m.Distinct + ") FILTER (WHERE " + m.Cond.SQL() + " AND " + m.Distinct + " <> '')"

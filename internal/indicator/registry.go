@@ -63,6 +63,8 @@ type Def struct {
 
 	Num *Measure `json:"-"`
 	Den *Measure `json:"-"` // nil when Denominator is empty
+
+	needsDRG bool
 }
 
 // Kinds of definitions.
@@ -101,31 +103,33 @@ func (d *Def) NeedsDRG() bool {
 var registryJSON []byte
 
 var (
-	regOnce sync.Once
-	regDefs []*Def
-	regErr  error
+	regOnce  sync.Once
+	regDefs  []*Def
+	regByKey map[string]*Def
+	regErr   error
 )
 
 // Registry returns the built-in indicator definitions in display order. The
 // definitions are parsed and validated once; a broken registry.json is a
 // programming error caught by the tests, reported here as an error.
 func Registry() ([]*Def, error) {
-	regOnce.Do(func() { regDefs, regErr = ParseRegistry(registryJSON) })
+	regOnce.Do(func() {
+		regDefs, regErr = ParseRegistry(registryJSON)
+		regByKey = make(map[string]*Def, len(regDefs))
+		for _, d := range regDefs {
+			regByKey[d.Code] = d
+		}
+	})
 	return regDefs, regErr
 }
 
 // Lookup finds a definition by code.
 func Lookup(code string) (*Def, bool) {
-	defs, err := Registry()
-	if err != nil {
+	if _, err := Registry(); err != nil {
 		return nil, false
 	}
-	for _, d := range defs {
-		if d.Code == code {
-			return d, true
-		}
-	}
-	return nil, false
+	d, ok := regByKey[code]
+	return d, ok
 }
 
 // ParseRegistry parses and validates registry JSON.
@@ -146,6 +150,7 @@ func ParseRegistry(b []byte) ([]*Def, error) {
 		if d.Scale == 0 {
 			d.Scale = 1
 		}
+		d.needsDRG = d.NeedsDRG()
 		switch d.Direction {
 		case Up, Down, Monitor:
 		default:

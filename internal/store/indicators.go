@@ -39,26 +39,78 @@ func (s factSource) Aggregate(ctx context.Context, spec indicator.AggSpec) ([]in
 	if len(spec.Measures) == 0 || len(spec.Years) == 0 {
 		return nil, nil
 	}
+	// Facts are written by RefreshFacts with '' (never NULL) for empty
+	// text, so the key columns group as they are: COALESCE in a GROUP BY
+	// key costs a third of the query.
 	key := "''"
 	if c := spec.By.FactColumn(); c != "" {
-		key = "COALESCE(" + c + ", '')"
+		key = c
 	}
-	sel := make([]string, len(spec.Measures))
+	sub := subExpr(spec.Period, "month")
+	where := " FROM stay_facts WHERE year IN (" + yearsList(spec.Years) + ")"
+	var args []any
+	if spec.Org != "" {
+		where += " AND org_code = ?"
+		args = append(args, spec.Org)
+	}
+	// Sums and counts go into one grouped query. Distinct counts (DRG
+	// count) are far cheaper as a GROUP BY over the distinct values than as
+	// COUNT(DISTINCT) next to the other aggregates, so each gets its own
+	// query and is merged in.
+	var sel []string
+	var plain, distinct []int
 	for i, m := range spec.Measures {
 		if m.Table != "facts" {
 			return nil, fmt.Errorf("measure %q is not a facts measure", m.Src)
 		}
-		sel[i] = "CAST(" + m.SQL() + " AS DOUBLE)"
+		if m.Kind == indicator.MDistinct {
+			distinct = append(distinct, i)
+			continue
+		}
+		plain = append(plain, i)
+		sel = append(sel, "CAST("+m.SQL()+" AS DOUBLE)")
 	}
-	q := "SELECT COALESCE(org_code, ''), " + key + ", year, " + subExpr(spec.Period, "month") + ", " + strings.Join(sel, ", ") +
-		" FROM stay_facts WHERE year IN (" + yearsList(spec.Years) + ")"
-	var args []any
-	if spec.Org != "" {
-		q += " AND org_code = ?"
-		args = append(args, spec.Org)
+	if len(sel) == 0 {
+		sel = []string{"CAST(COUNT(*) AS DOUBLE)"}
 	}
-	q += " GROUP BY ALL"
-	return s.query(ctx, q, args, len(spec.Measures))
+	q := "SELECT org_code, " + key + ", year, " + sub + ", " + strings.Join(sel, ", ") + where + " GROUP BY ALL"
+	got, err := s.query(ctx, q, args, len(sel))
+	if err != nil {
+		return nil, err
+	}
+	type ck struct {
+		org, key  string
+		year, sub int
+	}
+	rows := make([]indicator.AggRow, len(got))
+	at := make(map[ck]int, len(got))
+	for i, g := range got {
+		r := indicator.AggRow{Org: g.Org, Key: g.Key, Year: g.Year, Sub: g.Sub, Values: make([]float64, len(spec.Measures))}
+		for j, mi := range plain {
+			r.Values[mi] = g.Values[j]
+		}
+		rows[i] = r
+		at[ck{g.Org, g.Key, g.Year, g.Sub}] = i
+	}
+	for _, mi := range distinct {
+		m := spec.Measures[mi]
+		cond := m.Distinct + " <> ''"
+		if m.Cond != nil {
+			cond += " AND " + m.Cond.SQL()
+		}
+		dq := "SELECT o, k, y, s, CAST(count(*) AS DOUBLE) FROM (SELECT DISTINCT org_code AS o, " + key + " AS k, year AS y, " + sub + " AS s, " +
+			m.Distinct + where + " AND " + cond + ") GROUP BY ALL"
+		dr, err := s.query(ctx, dq, args, 1)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range dr {
+			if i, ok := at[ck{d.Org, d.Key, d.Year, d.Sub}]; ok {
+				rows[i].Values[mi] = d.Values[0]
+			}
+		}
+	}
+	return rows, nil
 }
 
 func (s factSource) query(ctx context.Context, q string, args []any, n int) ([]indicator.AggRow, error) {
