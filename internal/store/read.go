@@ -119,6 +119,12 @@ func (c *childRows) each(id int64, fn func(v []any)) {
 // queries and merges them by stay_id instead of querying per stay. fn gets a
 // fresh Stay it may keep; returning an error stops the iteration and is
 // returned.
+//
+// The four queries run on separate connections (DuckDB streams one result
+// per connection), so they are separate snapshots: if an import commits in
+// the same process while they start, a replaced stay may come without its
+// lines. Commands run imports and reads in separate processes, where DuckDB's
+// file lock rules this out.
 func (db *DB) EachStay(ctx context.Context, f Filter, fn func(id int64, s *frontpage.Stay) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
