@@ -9,7 +9,7 @@ import (
 
 	"github.com/yardstick-health/yardstick/internal/catalog"
 	"github.com/yardstick-health/yardstick/internal/frontpage"
-	. "github.com/yardstick-health/yardstick/internal/indicator"
+	"github.com/yardstick-health/yardstick/internal/indicator"
 	"github.com/yardstick-health/yardstick/internal/synth"
 )
 
@@ -41,7 +41,7 @@ func synthCategories(t testing.TB) *catalog.Catalogue {
 }
 
 // synthFacts generates years of a profile and derives the facts.
-func synthFacts(t testing.TB, profile string, scale float64, years []int) ([]Fact, *synth.Profile) {
+func synthFacts(t testing.TB, profile string, scale float64, years []int) ([]indicator.Fact, *synth.Profile) {
 	t.Helper()
 	p, err := synth.LoadProfile(profile)
 	if err != nil {
@@ -52,21 +52,21 @@ func synthFacts(t testing.TB, profile string, scale float64, years []int) ([]Fac
 		t.Fatal(err)
 	}
 	lib := &catalog.Library{Catalogues: []*catalog.Catalogue{synthCategories(t)}}
-	var facts []Fact
+	var facts []indicator.Fact
 	var id int64
 	for _, y := range years {
 		set := lib.For(y)
 		err := h.Stays(context.Background(), y, synth.StreamOptions{}, func(s *frontpage.Stay, _ *synth.Defect) error {
 			id++
-			facts = append(facts, Derive(id, s, set, DRGInfo{}))
+			facts = append(facts, indicator.Derive(id, s, set, indicator.DRGInfo{}))
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	Link(facts)
-	ApplyReferences(facts)
+	indicator.Link(facts)
+	indicator.ApplyReferences(facts)
 	return facts, p
 }
 
@@ -88,13 +88,13 @@ func TestCalibrationTertiaryGeneral(t *testing.T) {
 		scale = v
 	}
 	facts, p := synthFacts(t, "tertiary-general", scale, []int{2020, 2021})
-	src := &MemSource{Facts: facts}
-	res, err := Compute(context.Background(), src, Query{Year: p.RefYear,
+	src := &indicator.MemSource{Facts: facts}
+	res, err := indicator.Compute(context.Background(), src, indicator.Query{Year: p.RefYear,
 		Indicators: []string{"discharges", "surgical_persons", "level4_share", "day_surgery_count", "alos"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	get := func(code string) Value {
+	get := func(code string) indicator.Value {
 		v, ok := res.Find(p.OrgCode, "", 0, code)
 		if !ok || !v.Valid {
 			t.Fatalf("%s not computed: %+v", code, v)

@@ -7,20 +7,20 @@ import (
 	"time"
 
 	"github.com/yardstick-health/yardstick/internal/catalog"
-	. "github.com/yardstick-health/yardstick/internal/indicator"
+	"github.com/yardstick-health/yardstick/internal/indicator"
 	"github.com/yardstick-health/yardstick/internal/indicator/indicatortest"
 )
 
-func handSource(t *testing.T) *MemSource {
+func handSource(t *testing.T) *indicator.MemSource {
 	t.Helper()
 	lib := &catalog.Library{}
-	var facts []Fact
+	var facts []indicator.Fact
 	for _, c := range indicatortest.Cases() {
-		facts = append(facts, Derive(c.ID, c.Stay, lib.For(c.Stay.DisTime.Year()), c.DRG))
+		facts = append(facts, indicator.Derive(c.ID, c.Stay, lib.For(c.Stay.DisTime.Year()), c.DRG))
 	}
-	Link(facts)
-	ApplyReferences(facts)
-	return &MemSource{Facts: facts, Visits: indicatortest.Visits(), InputsV: indicatortest.Inputs()}
+	indicator.Link(facts)
+	indicator.ApplyReferences(facts)
+	return &indicator.MemSource{Facts: facts, Visits: indicatortest.Visits(), InputsV: indicatortest.Inputs()}
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs(b)) }
@@ -86,7 +86,7 @@ var handExpect = []struct {
 
 func TestComputeHandHospitalYear(t *testing.T) {
 	src := handSource(t)
-	res, err := Compute(context.Background(), src, Query{Year: 2021, Org: "H1"})
+	res, err := indicator.Compute(context.Background(), src, indicator.Query{Year: 2021, Org: "H1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestComputeHandHospitalYear(t *testing.T) {
 
 func TestComputeDepartmentMonthComparisons(t *testing.T) {
 	src := handSource(t)
-	res, err := Compute(context.Background(), src, Query{Year: 2021, Org: "H1", By: ByDepartment, Period: Month,
+	res, err := indicator.Compute(context.Background(), src, indicator.Query{Year: 2021, Org: "H1", By: indicator.ByDepartment, Period: indicator.Month,
 		Indicators: []string{"level4_share", "alos", "op_discharge_ratio", "discharges", "cmi"}})
 	if err != nil {
 		t.Fatal(err)
@@ -120,19 +120,19 @@ func TestComputeDepartmentMonthComparisons(t *testing.T) {
 	// Dept A, Jan 2021: stays 1, 2; level4 1/2; LOS (5+3)/2 = 4.
 	// Same month 2020: stay 11; level4 1/1; LOS 6. Dec 2020: nothing.
 	l4, _ := res.Find("H1", "A", 1, "level4_share")
-	if !near(l4.Value, 50) || !near(l4.YoY.Value, 100) || !near(l4.YoY.Abs, -50) || !near(l4.YoY.Rel, -50) || l4.YoY.Mark != Worse {
+	if !near(l4.Value, 50) || !near(l4.YoY.Value, 100) || !near(l4.YoY.Abs, -50) || !near(l4.YoY.Rel, -50) || l4.YoY.Mark != indicator.Worse {
 		t.Errorf("level4 A Jan: %+v", l4)
 	}
-	if l4.PoP.Valid || l4.PoP.Mark != NoMark {
+	if l4.PoP.Valid || l4.PoP.Mark != indicator.NoMark {
 		t.Errorf("level4 A Jan 环比 should be empty (no Dec 2020 data): %+v", l4.PoP)
 	}
 	alos, _ := res.Find("H1", "A", 1, "alos")
-	if !near(alos.Value, 4) || !near(alos.YoY.Abs, -2) || !near(alos.YoY.Rel, -100.0/3) || alos.YoY.Mark != Better {
+	if !near(alos.Value, 4) || !near(alos.YoY.Abs, -2) || !near(alos.YoY.Rel, -100.0/3) || alos.YoY.Mark != indicator.Better {
 		t.Errorf("alos A Jan: %+v", alos)
 	}
 	// 120 visits ÷ 2 discharges; 2020: 80 ÷ 1; monitor-only → no mark.
 	r, _ := res.Find("H1", "A", 1, "op_discharge_ratio")
-	if !near(r.Value, 60) || !near(r.YoY.Value, 80) || r.YoY.Mark != NoMark {
+	if !near(r.Value, 60) || !near(r.YoY.Value, 80) || r.YoY.Mark != indicator.NoMark {
 		t.Errorf("op_discharge_ratio A Jan: %+v", r)
 	}
 	// Dept A Feb: stay 3 (1 discharge); 环比 = Jan (2 discharges).
@@ -152,14 +152,14 @@ func TestNotGroupedAndInputs(t *testing.T) {
 	for i := range src.Facts {
 		src.Facts[i].Grouped = false
 	}
-	res, err := Compute(context.Background(), src, Query{Year: 2021, Org: "H1", Indicators: []string{"cmi", "low_risk_mortality", "gk3_53", "bed_days_per_physician"}})
+	res, err := indicator.Compute(context.Background(), src, indicator.Query{Year: 2021, Org: "H1", Indicators: []string{"cmi", "low_risk_mortality", "gk3_53", "bed_days_per_physician"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, code := range []string{"cmi", "low_risk_mortality"} {
 		v, _ := res.Find("H1", "", 0, code)
-		if v.Valid || v.Status != StatusNotGrouped {
-			t.Errorf("%s: want %q, got %+v", code, StatusNotGrouped, v)
+		if v.Valid || v.Status != indicator.StatusNotGrouped {
+			t.Errorf("%s: want %q, got %+v", code, indicator.StatusNotGrouped, v)
 		}
 	}
 	in, _ := res.Find("H1", "", 0, "gk3_53")
@@ -167,12 +167,12 @@ func TestNotGroupedAndInputs(t *testing.T) {
 		t.Errorf("manual input gk3_53: %+v", in)
 	}
 	// Monthly: inputs are annual; the per-day denominator scales (Feb 2021: 28 days).
-	res, err = Compute(context.Background(), src, Query{Year: 2021, Org: "H1", Period: Month, Indicators: []string{"gk3_53", "bed_days_per_physician"}})
+	res, err = indicator.Compute(context.Background(), src, indicator.Query{Year: 2021, Org: "H1", Period: indicator.Month, Indicators: []string{"gk3_53", "bed_days_per_physician"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	in, _ = res.Find("H1", "", 2, "gk3_53")
-	if in.Valid || in.Status != StatusAnnualOnly {
+	if in.Valid || in.Status != indicator.StatusAnnualOnly {
 		t.Errorf("monthly input: %+v", in)
 	}
 	// Feb 2021 discharges: stays 3 (1 day) and 4 (7 days) = 8 bed-days ÷ (10 × 28).
@@ -181,7 +181,7 @@ func TestNotGroupedAndInputs(t *testing.T) {
 		t.Errorf("bed-days per physician Feb: %+v", bp)
 	}
 	// No input for 2020 → the 同比 says so.
-	if bp.YoY.Valid || bp.YoY.Status != StatusNoInput {
+	if bp.YoY.Valid || bp.YoY.Status != indicator.StatusNoInput {
 		t.Errorf("2020 has no physician input: %+v", bp.YoY)
 	}
 }
@@ -191,13 +191,13 @@ func TestNotGroupedAndInputs(t *testing.T) {
 func TestDrillDownAddsUp(t *testing.T) {
 	src := handSource(t)
 	ctx := context.Background()
-	for _, q := range []Query{
+	for _, q := range []indicator.Query{
 		{Year: 2021},
-		{Year: 2021, By: ByDepartment, Period: Month},
-		{Year: 2021, By: ByDRG, Period: Quarter},
-		{Year: 2021, By: ByDoctor},
+		{Year: 2021, By: indicator.ByDepartment, Period: indicator.Month},
+		{Year: 2021, By: indicator.ByDRG, Period: indicator.Quarter},
+		{Year: 2021, By: indicator.ByDoctor},
 	} {
-		res, err := Compute(ctx, src, q)
+		res, err := indicator.Compute(ctx, src, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,22 +205,22 @@ func TestDrillDownAddsUp(t *testing.T) {
 		for _, c := range res.Cells {
 			for i, d := range res.Defs {
 				v := c.Values[i]
-				if !v.Valid && v.Status != StatusNoDen {
+				if !v.Valid && v.Status != indicator.StatusNoDen {
 					continue
 				}
-				if d.Kind == KindGrowth {
+				if d.Kind == indicator.KindGrowth {
 					continue // drills into its base indicator, which is in the set
 				}
-				for _, part := range []Part{Numerator, Denominator} {
+				for _, part := range []indicator.Part{indicator.Numerator, indicator.Denominator} {
 					m := d.Num
 					want := v.Num
-					if part == Denominator {
+					if part == indicator.Denominator {
 						m, want = d.Den, v.Den
 					}
 					if m == nil || m.Table != "facts" {
 						continue
 					}
-					refs, err := DrillDown(ctx, src, res.Query, d.Code, c, part)
+					refs, err := indicator.DrillDown(ctx, src, res.Query, d.Code, c, part)
 					if err != nil {
 						t.Fatalf("%s %s: %v", d.Code, part, err)
 					}
@@ -230,7 +230,7 @@ func TestDrillDownAddsUp(t *testing.T) {
 						got += r.Value
 						groups[r.Group] = true
 					}
-					if m.Kind == MDistinct {
+					if m.Kind == indicator.MDistinct {
 						got = float64(len(groups))
 						if len(refs) == 0 {
 							got = 0
@@ -252,18 +252,18 @@ func TestDrillDownAddsUp(t *testing.T) {
 func TestDrillDownErrors(t *testing.T) {
 	src := handSource(t)
 	ctx := context.Background()
-	q := Query{Year: 2021}
-	cell := Cell{Org: "H1", Year: 2021}
-	if _, err := DrillDown(ctx, src, q, "op_er_visits", cell, Numerator); err == nil {
+	q := indicator.Query{Year: 2021}
+	cell := indicator.Cell{Org: "H1", Year: 2021}
+	if _, err := indicator.DrillDown(ctx, src, q, "op_er_visits", cell, indicator.Numerator); err == nil {
 		t.Error("visits have no stay list: want error")
 	}
-	if _, err := DrillDown(ctx, src, q, "discharges", cell, Denominator); err == nil {
+	if _, err := indicator.DrillDown(ctx, src, q, "discharges", cell, indicator.Denominator); err == nil {
 		t.Error("count without denominator: want error")
 	}
-	if _, err := DrillDown(ctx, src, q, "nope", cell, Numerator); err == nil {
+	if _, err := indicator.DrillDown(ctx, src, q, "nope", cell, indicator.Numerator); err == nil {
 		t.Error("unknown code: want error")
 	}
-	refs, err := DrillDown(ctx, src, q, "level4_share", cell, Numerator)
+	refs, err := indicator.DrillDown(ctx, src, q, "level4_share", cell, indicator.Numerator)
 	if err != nil || len(refs) != 2 || refs[0].StayID != 1 || refs[1].StayID != 6 {
 		t.Errorf("level4 numerator = %+v, %v; want stays 1 and 6", refs, err)
 	}
@@ -271,13 +271,13 @@ func TestDrillDownErrors(t *testing.T) {
 
 func TestQueryValidation(t *testing.T) {
 	src := handSource(t)
-	for _, q := range []Query{
+	for _, q := range []indicator.Query{
 		{Year: 2021, Period: "week"},
 		{Year: 2021, By: "ward"},
 		{Year: 0},
 		{Year: 2021, Indicators: []string{"no_such"}},
 	} {
-		if _, err := Compute(context.Background(), src, q); err == nil {
+		if _, err := indicator.Compute(context.Background(), src, q); err == nil {
 			t.Errorf("%+v: want error", q)
 		}
 	}
@@ -286,7 +286,7 @@ func TestQueryValidation(t *testing.T) {
 // TestEveryIndicatorHasHandCase makes sure no computed indicator escapes the
 // hand-made check.
 func TestEveryIndicatorHasHandCase(t *testing.T) {
-	defs, err := Registry()
+	defs, err := indicator.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +295,7 @@ func TestEveryIndicatorHasHandCase(t *testing.T) {
 		have[e.code] = true
 	}
 	for _, d := range defs {
-		if d.Kind != KindInput && !have[d.Code] {
+		if d.Kind != indicator.KindInput && !have[d.Code] {
 			t.Errorf("indicator %s has no hand-worked case", d.Code)
 		}
 	}
@@ -303,7 +303,7 @@ func TestEveryIndicatorHasHandCase(t *testing.T) {
 
 func TestLinkReadmissions(t *testing.T) {
 	d := func(m, dd int) time.Time { return time.Date(2021, time.Month(m), dd, 0, 0, 0, 0, time.UTC) }
-	facts := []Fact{
+	facts := []indicator.Fact{
 		// same MRN, next admission exactly 31 days after discharge → readmitted
 		{StayID: 1, MRNKey: "H|1", AdmDate: d(1, 1), DisDate: d(1, 5)},
 		{StayID: 2, MRNKey: "H|1", AdmDate: d(2, 5), DisDate: d(2, 8)},
@@ -316,7 +316,7 @@ func TestLinkReadmissions(t *testing.T) {
 		{StayID: 6, MRNKey: "H|3", IDKey: "x", AdmDate: d(4, 1), DisDate: d(4, 3)},
 		{StayID: 7, MRNKey: "G|9", IDKey: "x", AdmDate: d(4, 10), DisDate: d(4, 12)},
 	}
-	Link(facts)
+	indicator.Link(facts)
 	want := map[int64]bool{1: true, 6: true}
 	for _, f := range facts {
 		if f.Readmit31 != want[f.StayID] {
@@ -330,7 +330,7 @@ func TestEstimateTiers(t *testing.T) {
 	// population SD worked out: logs −6.9078, −4.6052, −2.3026, −2.3026;
 	// mean −4.0295, SD 1.9069; z(A) = −1.509 → 1; z(B) = −0.302 → 2;
 	// z(C) = z(D) = 0.906 → 3; E has no deaths → 1.
-	got := EstimateTiers(map[string][2]float64{"A": {1, 1000}, "B": {1, 100}, "C": {10, 100}, "D": {1, 10}, "E": {0, 50}})
+	got := indicator.EstimateTiers(map[string][2]float64{"A": {1, 1000}, "B": {1, 100}, "C": {10, 100}, "D": {1, 10}, "E": {0, 50}})
 	want := map[string]int{"A": 1, "B": 2, "C": 3, "D": 3, "E": 1}
 	for k, v := range want {
 		if got[k] != v {
@@ -358,7 +358,7 @@ func TestParseMeasure(t *testing.T) {
 		{src: "", bad: true},
 	}
 	for _, tc := range tests {
-		m, err := ParseMeasure(tc.src)
+		m, err := indicator.ParseMeasure(tc.src)
 		if tc.bad {
 			if err == nil {
 				t.Errorf("%q: want error", tc.src)
