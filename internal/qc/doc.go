@@ -120,19 +120,3 @@ func condDesc(cs []Cond) string {
 }
 
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
-
-// ScoreMarkdown renders the score items table.
-func ScoreMarkdown(sc *Scorer) string {
-	var b strings.Builder
-	b.WriteString("| section | class | item | fields | points | cap group (cap) |\n|---|---|---|---|---|---|\n")
-	items := sc.ScoreDoc()
-	for _, it := range items {
-		cg := ""
-		if it.CapGroup != "" {
-			cg = fmt.Sprintf("%s (%s)", it.CapGroup, trimFloat(it.CapPoints))
-		}
-		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s | %s | %s |\n", it.Section, trimFloat(it.SectionPoints), it.Class, it.Item,
-			strings.Join(it.Fields, ", "), trimFloat(it.Points), cg)
-	}
-	return b.String()
-}

@@ -131,7 +131,6 @@ type Summary struct {
 	Skipped    map[string]int // rule id → stays skipped for want of a dictionary
 	Agg        *Aggregate     // per hospital / department / coder
 	rules      map[string]*Rule
-	lastStay   map[string]int64
 	seenInStay map[string]bool
 }
 
