@@ -347,3 +347,18 @@ func impDigest(t *testing.T, dbPath string) string {
 	}
 	return b.String()
 }
+
+func TestBenchImportSmall(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := runCLI(t, "bench", "import", "--stays", "300", "--dir", dir, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var res benchResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if res.Stays != 300 || res.StaysPerSec <= 0 || res.FileBytes == 0 || res.StoreBytes == 0 {
+		t.Fatalf("bench result %+v", res)
+	}
+}
