@@ -284,3 +284,14 @@ func TestIgnoredColumnsAndDelimiters(t *testing.T) {
 		t.Errorf("stay %+v", got[0])
 	}
 }
+
+func TestBlankPlaceholders(t *testing.T) {
+	p := writeFile(t, "fp.csv", hdr+"12345678-9,M1,1,2021-03-05,2021-03-10,I20.000, - ,—,－\n")
+	got, rep, err := readAll(t, p, Options{})
+	if err != nil || len(got) != 1 || len(rep.Errors) != 0 {
+		t.Fatalf("got %d stays, errors %v, err %v", len(got), rep.Errors, err)
+	}
+	if s := got[0]; s.Name != "" || s.AgeYears.Valid || s.Costs[0].Valid {
+		t.Errorf("placeholders were stored: %q %+v %+v", s.Name, s.AgeYears, s.Costs[0])
+	}
+}

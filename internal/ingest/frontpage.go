@@ -563,7 +563,7 @@ func (c *converter) row(text string, offs []uint32, line int) {
 				continue
 			}
 		}
-		if len(cell) <= 3 && frontpage.IsBlank(cell) {
+		if len(cell) <= 3 && (cell == "-" || cell == "—" || cell == "－") { // frontpage.IsBlank, already trimmed
 			continue
 		}
 		switch a.kind {
