@@ -26,8 +26,15 @@ func (s *Server) schemeDir() string {
 	return filepath.Join(filepath.Dir(s.db.Path()), "schemes")
 }
 
+// registry returns the scheme-pack registry, created once: it caches the
+// compiled schemes, which take long to compile.
+func (s *Server) registry() *drg.DirRegistry {
+	s.regOnce.Do(func() { s.reg = drg.NewDirRegistry(s.schemeDir()) })
+	return s.reg
+}
+
 func (s *Server) schemes(ctx context.Context) (installed []*drg.Scheme, demo *drg.Scheme, err error) {
-	reg := drg.NewDirRegistry(s.schemeDir())
+	reg := s.registry()
 	ms, err := reg.List(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("列出方案 list scheme packs: %w", err)
@@ -100,7 +107,7 @@ func (s *Server) stayTrace(ctx context.Context, id int64, st *frontpage.Stay, sc
 	if schemeID == "" || schemeID == drg.DemoID {
 		sc, err = drg.DemoScheme()
 	} else {
-		sc, err = drg.NewDirRegistry(s.schemeDir()).Scheme(ctx, schemeID)
+		sc, err = s.registry().Scheme(ctx, schemeID)
 	}
 	if err != nil {
 		return "", fmt.Errorf("方案 scheme %s: %w", schemeID, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 )
@@ -33,15 +34,27 @@ func (s *Server) stayDRG(ctx context.Context, id int64, st *frontpage.Stay, lang
 	if !ti.hasCols {
 		return nil
 	}
+	var cols []string
 	for _, c := range []string{"drg_name", "status", "scheme_id", "scheme_version", "reason", "cc_code", "cc_level", "adrg", "tier", "weight_source"} {
-		if !ti.cols[c] {
-			continue
+		if ti.cols[c] {
+			cols = append(cols, c)
 		}
-		var v sql.NullString
-		if err := s.db.SQL().QueryRowContext(ctx, `SELECT CAST(`+c+` AS VARCHAR) FROM drg_results WHERE stay_id = ? LIMIT 1`, id).Scan(&v); err != nil && err != sql.ErrNoRows {
+	}
+	if len(cols) > 0 {
+		sel := make([]string, len(cols))
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i, c := range cols {
+			sel[i] = "CAST(" + c + " AS VARCHAR)"
+			ptrs[i] = &vals[i]
+		}
+		err := s.db.SQL().QueryRowContext(ctx, `SELECT `+strings.Join(sel, ", ")+` FROM drg_results WHERE stay_id = ? LIMIT 1`, id).Scan(ptrs...)
+		if err != nil && err != sql.ErrNoRows {
 			return fmt.Errorf("read DRG of stay %d: %w", id, err)
 		}
-		out.DRG[c] = v.String
+		for i, c := range cols {
+			out.DRG[c] = vals[i].String
+		}
 	}
 	if sid, ok := out.DRG["scheme_id"].(string); ok && sid != "" {
 		tr, err := s.stayTrace(ctx, id, st, sid, lang)

@@ -60,6 +60,7 @@ func (s *Server) invalidate() {
 	s.results.invalidate()
 	s.resps.invalidate()
 	s.names.invalidate()
+	s.stays.invalidate()
 }
 
 // refreshFacts derives the case-level facts of stays that have none (after an

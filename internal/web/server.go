@@ -18,8 +18,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
+	"github.com/yardstick-health/yardstick/internal/drg"
 	"github.com/yardstick-health/yardstick/internal/store"
 )
 
@@ -61,6 +63,9 @@ type Server struct {
 	results  resultCache
 	resps    respCache
 	names    nameCache
+	stays    stayCache
+	regOnce  sync.Once
+	reg      *drg.DirRegistry
 	tables   tableCache
 	secure   bool
 	now      func() time.Time

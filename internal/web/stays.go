@@ -33,6 +33,9 @@ type stayRow struct {
 	DRG      string   `json:"drg"`
 	Weight   *float64 `json:"weight"`
 	Coder    string   `json:"coder"`
+
+	month            int // of the discharge
+	grouped, lowrisk bool
 }
 
 // stayBaseSQL selects the columns of a stay list and those the list filters
@@ -54,6 +57,8 @@ func (s *Server) stayBaseSQL(ctx context.Context) string {
 			FROM stays s LEFT JOIN stay_diagnoses dx ON dx.stay_id = s.stay_id AND dx.seq = 0` + drgJoin + `)`
 }
 
+var filterSQL = map[string]string{"died": "died", "lowrisk_death": "lowrisk AND died", "ungrouped": "NOT grouped"}
+
 var staySorts = map[string]string{
 	"id": "stay_id", "mrn": "mrn", "dept": "dept", "dis_time": "dis_time", "adm_time": "adm_time",
 	"los": "los", "cost": "d01", "dx_code": "dx_code", "drg": "drg", "weight": "weight", "age": "age_years",
@@ -62,7 +67,8 @@ var staySorts = map[string]string{
 type stayQuery struct {
 	Year, Month int
 	Depts       []string // nil = all
-	Pred        string   // SQL predicate over b
+	IDs         []int64  // drill-down stay ids (nil = no id filter)
+	Filter      string   // "", "died", "lowrisk_death", "ungrouped"
 	Search      string   // 病案号 or principal diagnosis code prefix
 	Sort        string
 	Desc        bool
@@ -79,6 +85,19 @@ type stayList struct {
 }
 
 func (s *Server) queryStays(ctx context.Context, q stayQuery, unmask bool) (*stayList, error) {
+	if !unmask && q.Year > 0 && q.Search == "" {
+		rows, ok, err := s.yearStays(ctx, q.Year)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return filterStays(rows, q), nil
+		}
+	}
+	return s.queryStaysSQL(ctx, q, unmask)
+}
+
+func (s *Server) queryStaysSQL(ctx context.Context, q stayQuery, unmask bool) (*stayList, error) {
 	where := []string{"true"}
 	var args []any
 	if q.Year > 0 {
@@ -95,8 +114,11 @@ func (s *Server) queryStays(ctx context.Context, q stayQuery, unmask bool) (*sta
 			args = append(args, d)
 		}
 	}
-	if q.Pred != "" {
-		where = append(where, "("+q.Pred+")")
+	if q.IDs != nil {
+		where = append(where, idList(q.IDs))
+	}
+	if p := filterSQL[q.Filter]; p != "" {
+		where = append(where, "("+p+")")
 	}
 	if q.Search != "" {
 		where = append(where, "(mrn LIKE ? OR dx_code LIKE ?)")
@@ -113,7 +135,7 @@ func (s *Server) queryStays(ctx context.Context, q stayQuery, unmask bool) (*sta
 		q.Limit = 100
 	}
 	sqlText := s.stayBaseSQL(ctx) + ` SELECT stay_id, mrn, admission_no, name, sex, age_years, dept, adm_time, dis_time, los, d01, died,
-			dx_code, dx_name, drg, weight, coder, count(*) OVER () FROM b WHERE ` + strings.Join(where, " AND ") +
+			dx_code, dx_name, drg, weight, coder, coalesce(m, 0), grouped, lowrisk, count(*) OVER () FROM b WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + order + `, stay_id LIMIT ? OFFSET ?`
 	args = append(args, q.Limit, q.Offset)
 	rows, err := s.db.SQL().QueryContext(ctx, sqlText, args...)
@@ -133,7 +155,7 @@ func (s *Server) queryStays(ctx context.Context, q stayQuery, unmask bool) (*sta
 		var adm, dis sql.NullTime
 		var drg sql.NullString
 		if err := rows.Scan(&r.ID, &r.MRN, &r.AdmNo, &r.Name, &r.Sex, &age, &r.Dept, &adm, &dis, &los, &cost, &r.Died,
-			&r.DxCode, &r.DxName, &drg, &weight, &r.Coder, &out.Total); err != nil {
+			&r.DxCode, &r.DxName, &drg, &weight, &r.Coder, &r.month, &r.grouped, &r.lowrisk, &out.Total); err != nil {
 			return nil, fmt.Errorf("查询病例 query stays: %w", err)
 		}
 		r.Name = maskPatientName(r.Name, unmask)
@@ -218,15 +240,8 @@ func (s *Server) handleStays(w http.ResponseWriter, r *http.Request, c *reqCtx) 
 		}
 		q.Year = y
 	}
-	switch r.URL.Query().Get("filter") {
-	case "died":
-		q.Pred = "died"
-	case "lowrisk_death":
-		q.Pred = "lowrisk AND died"
-	case "ungrouped":
-		q.Pred = "NOT grouped"
-	case "":
-	default:
+	q.Filter = r.URL.Query().Get("filter")
+	if _, ok := filterSQL[q.Filter]; !ok && q.Filter != "" {
 		writeErr(w, http.StatusBadRequest, "未知筛选条件", "unknown filter")
 		return
 	}
@@ -273,7 +288,10 @@ func (s *Server) handleIndicatorStays(w http.ResponseWriter, r *http.Request, c 
 	}
 	// The engine's stay list defines the set; the department scope is
 	// applied again by queryStays as a second guard.
-	q.Pred, q.Year, q.Month = idList(ids), 0, 0
+	if ids == nil {
+		ids = []int64{}
+	}
+	q.IDs, q.Year, q.Month = ids, year, 0
 	unmask, ok := s.wantUnmask(w, r, c, "indicator:"+code)
 	if !ok {
 		return
