@@ -377,3 +377,39 @@ func TestParseMeasure(t *testing.T) {
 		}
 	}
 }
+
+// TestInternalWeightsAndTiers: without grouper weights and tiers, CMI uses
+// internal weights and low-risk mortality estimated tiers. Hand figures:
+// DRG A costs 100 (H1) and 300 (H2), B costs 600 (H1, died); overall mean
+// 1000/3, so RW_A = 200 ÷ 333.33 = 0.6 and RW_B = 1.8 (groups under five
+// cases are not trimmed); H1 CMI = (0.6 + 1.8) ÷ 2 = 1.2, H2 CMI = 0.6.
+// Tiers: A has no death → low; B is the only DRG with deaths (SD 0) →
+// mid-high; H1 low-risk mortality = 0 deaths ÷ 1 (its A stay).
+func TestInternalWeightsAndTiers(t *testing.T) {
+	d := time.Date(2021, 5, 1, 0, 0, 0, 0, time.UTC)
+	facts := []indicator.Fact{
+		{StayID: 1, OrgCode: "H1", Year: 2021, Month: 5, DisDate: d, Grouped: true, DRG: "A", TotalCost: 100, LOS: 2},
+		{StayID: 2, OrgCode: "H2", Year: 2021, Month: 5, DisDate: d, Grouped: true, DRG: "A", TotalCost: 300, LOS: 4},
+		{StayID: 3, OrgCode: "H1", Year: 2021, Month: 5, DisDate: d, Grouped: true, DRG: "B", TotalCost: 600, LOS: 9, Death: true},
+	}
+	indicator.ApplyReferences(facts)
+	res, err := indicator.Compute(context.Background(), &indicator.MemSource{Facts: facts}, indicator.Query{Year: 2021, Indicators: []string{"cmi", "low_risk_mortality", "time_index"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		org, code string
+		num, den  float64
+	}{
+		{"H1", "cmi", 2.4, 2},
+		{"H2", "cmi", 0.6, 1},
+		{"H1", "low_risk_mortality", 0, 1},
+		// A mean LOS 3: H1 2/3 + B 9/9 = 5/3 over 2 stays.
+		{"H1", "time_index", 5.0 / 3, 2},
+	} {
+		v, _ := res.Find(tc.org, "", 0, tc.code)
+		if !v.Valid || !near(v.Num, tc.num) || !near(v.Den, tc.den) {
+			t.Errorf("%s %s = %v/%v (%s), want %v/%v", tc.org, tc.code, v.Num, v.Den, v.Status, tc.num, tc.den)
+		}
+	}
+}

@@ -386,20 +386,25 @@ func Link(facts []Fact) {
 
 // ApplyReferences fills the DRG reference values from the facts themselves
 // (the whole data set is the benchmark region): per (year, DRG) the mean LOS
-// and mean cost of grouped stays, LOSRatio and CostRatio of each stay, an
-// internal weight (DRG mean cost ÷ mean cost of all grouped stays of the
-// year) where the grouper gave none, and estimated low-risk tiers where the
-// grouper gave none (see EstimateTiers).
+// and mean cost of grouped stays give LOSRatio and CostRatio of each stay;
+// where the grouper gave no weight, an internal weight (InternalWeights over
+// the year's grouped stays); where it gave no tier, an estimated tier
+// (EstimateTiers over the year's DRGs). The store does the same with SQL
+// means and the same Go functions for weights and tiers.
 func ApplyReferences(facts []Fact) {
 	type acc struct{ n, los, cost, deaths float64 }
-	byDRG := map[[2]string]*acc{}
-	yearCost := map[int]*acc{}
+	type yd struct {
+		year int
+		drg  string
+	}
+	byDRG := map[yd]*acc{}
+	costs := map[int]map[string][]float64{}
 	for i := range facts {
 		f := &facts[i]
 		if !f.Grouped || f.DRG == "" {
 			continue
 		}
-		k := [2]string{strconv.Itoa(f.Year), f.DRG}
+		k := yd{f.Year, f.DRG}
 		a := byDRG[k]
 		if a == nil {
 			a = &acc{}
@@ -409,24 +414,24 @@ func ApplyReferences(facts []Fact) {
 		a.los += float64(f.LOS)
 		a.cost += f.TotalCost
 		a.deaths += b2f(f.Death)
-		y := yearCost[f.Year]
-		if y == nil {
-			y = &acc{}
-			yearCost[f.Year] = y
+		if costs[f.Year] == nil {
+			costs[f.Year] = map[string][]float64{}
 		}
-		y.n++
-		y.cost += f.TotalCost
+		costs[f.Year][f.DRG] = append(costs[f.Year][f.DRG], f.TotalCost)
 	}
-	tiers := map[[2]string]int{}
-	for y := range yearCost {
+	tiers := map[yd]int{}
+	weights := map[yd]float64{}
+	for y, byCost := range costs {
 		rates := map[string][2]float64{}
-		for k, a := range byDRG {
-			if k[0] == strconv.Itoa(y) {
-				rates[k[1]] = [2]float64{a.deaths, a.n}
-			}
+		for d := range byCost {
+			a := byDRG[yd{y, d}]
+			rates[d] = [2]float64{a.deaths, a.n}
 		}
 		for d, t := range EstimateTiers(rates) {
-			tiers[[2]string{strconv.Itoa(y), d}] = t
+			tiers[yd{y, d}] = t
+		}
+		for d, w := range InternalWeights(byCost) {
+			weights[yd{y, d}] = w
 		}
 	}
 	for i := range facts {
@@ -436,7 +441,7 @@ func ApplyReferences(facts []Fact) {
 		if !f.Grouped || f.DRG == "" {
 			continue
 		}
-		k := [2]string{strconv.Itoa(f.Year), f.DRG}
+		k := yd{f.Year, f.DRG}
 		a := byDRG[k]
 		if m := a.los / a.n; m > 0 {
 			f.LOSRatio = float64(f.LOS) / m
@@ -445,9 +450,7 @@ func ApplyReferences(facts []Fact) {
 			f.CostRatio = f.TotalCost / m
 		}
 		if f.Weight == 0 {
-			if y := yearCost[f.Year]; y.cost > 0 {
-				f.Weight = (a.cost / a.n) / (y.cost / y.n)
-			}
+			f.Weight = weights[k]
 		}
 		if f.Tier == 0 {
 			f.Tier = tiers[k]

@@ -121,14 +121,11 @@ func (db *DB) RefreshFacts(ctx context.Context, lib *catalog.Library) (FactStats
 	}
 	st.DRGSynced = n
 	if changed || n > 0 {
-		for _, q := range []struct{ what, sql string }{
-			{"31天再住院 readmissions", readmitSQL},
-			{"DRG参照值 DRG references", resetRefsSQL},
-			{"DRG参照值 DRG references", refsSQL},
-		} {
-			if _, err := db.db.ExecContext(ctx, q.sql); err != nil {
-				return st, fmt.Errorf("更新%s update %s: %w", q.what, q.what, err)
-			}
+		if _, err := db.db.ExecContext(ctx, readmitSQL); err != nil {
+			return st, fmt.Errorf("更新31天再住院 update readmissions: %w", err)
+		}
+		if err := db.applyReferences(ctx); err != nil {
+			return st, err
 		}
 	}
 	if err := db.db.QueryRowContext(ctx, "SELECT count(*) FROM stay_facts").Scan(&st.Total); err != nil {
@@ -244,23 +241,114 @@ WHERE stay_facts.stay_id = r.stay_id AND stay_facts.readmit31 IS DISTINCT FROM r
 const resetRefsSQL = `UPDATE stay_facts SET los_ratio = 0, cost_ratio = 0, weight = src_weight, tier = src_tier, low_risk = FALSE
 WHERE NOT grouped OR drg = ''`
 
-// refsSQL is indicator.ApplyReferences in SQL (the tests compare both).
-const refsSQL = `WITH r AS (
-	SELECT year, drg, avg(los) AS mlos, avg(total_cost) AS mcost, count(*) AS n, count(*) FILTER (WHERE death) AS d
-	FROM stay_facts WHERE grouped AND drg <> '' GROUP BY year, drg),
-y AS (SELECT year, avg(total_cost) AS ycost FROM stay_facts WHERE grouped AND drg <> '' GROUP BY year),
-l AS (SELECT year, avg(ln(d / n)) AS mu, stddev_pop(ln(d / n)) AS sd FROM r WHERE d > 0 GROUP BY year),
-t AS (
-	SELECT r.year, r.drg, r.mlos, r.mcost, y.ycost,
-		CASE WHEN r.d = 0 THEN 1 ELSE (
-			CASE WHEN z < -1 THEN 1 WHEN z < 0 THEN 2 WHEN z < 1 THEN 3 ELSE 4 END) END AS etier
-	FROM (SELECT r.*, CASE WHEN r.d > 0 AND l.sd > 0 THEN (ln(r.d / r.n) - l.mu) / l.sd ELSE 0 END AS z
-		FROM r LEFT JOIN l ON l.year = r.year) r
-	JOIN y ON y.year = r.year)
-UPDATE stay_facts SET
+// refsSQL is indicator.ApplyReferences in SQL: reference means per (year,
+// DRG) in SQL, internal weights and estimated tiers from the temporary table
+// ref_drg that applyReferences fills with the DRG engine's functions.
+const refsSQL = `UPDATE stay_facts SET
 	los_ratio = CASE WHEN t.mlos > 0 THEN stay_facts.los / t.mlos ELSE 0 END,
 	cost_ratio = CASE WHEN t.mcost > 0 THEN stay_facts.total_cost / t.mcost ELSE 0 END,
-	weight = CASE WHEN stay_facts.src_weight <> 0 THEN stay_facts.src_weight WHEN t.ycost > 0 THEN t.mcost / t.ycost ELSE 0 END,
-	tier = CASE WHEN stay_facts.src_tier <> 0 THEN stay_facts.src_tier ELSE t.etier END,
-	low_risk = (CASE WHEN stay_facts.src_tier <> 0 THEN stay_facts.src_tier ELSE t.etier END) = 1
-FROM t WHERE stay_facts.year = t.year AND stay_facts.drg = t.drg AND stay_facts.grouped`
+	weight = CASE WHEN stay_facts.src_weight <> 0 THEN stay_facts.src_weight ELSE t.w END,
+	tier = CASE WHEN stay_facts.src_tier <> 0 THEN stay_facts.src_tier ELSE t.tier END,
+	low_risk = (CASE WHEN stay_facts.src_tier <> 0 THEN stay_facts.src_tier ELSE t.tier END) = 1
+FROM (SELECT r.year, r.drg, r.mlos, r.mcost, COALESCE(x.w, 0) AS w, COALESCE(x.tier, 0) AS tier
+	FROM (SELECT year, drg, avg(los) AS mlos, avg(total_cost) AS mcost FROM stay_facts WHERE grouped AND drg <> '' GROUP BY year, drg) r
+	LEFT JOIN ref_drg x ON x.year = r.year AND x.drg = r.drg) t
+WHERE stay_facts.year = t.year AND stay_facts.drg = t.drg AND stay_facts.grouped`
+
+// applyReferences recomputes the DRG reference columns of all facts. Tiers
+// and internal weights come from the DRG engine's pure functions (through
+// indicator.EstimateTiers and indicator.InternalWeights) over per-(year,
+// DRG) statistics read from the facts; the costs of every grouped stay are
+// read only when some stay lacks a grouper weight.
+func (db *DB) applyReferences(ctx context.Context) error {
+	type yd struct {
+		year int
+		drg  string
+	}
+	rates := map[int]map[string][2]float64{}
+	rows, err := db.db.QueryContext(ctx, `SELECT year, drg, count(*), count(*) FILTER (WHERE death) FROM stay_facts WHERE grouped AND drg <> '' GROUP BY ALL`)
+	if err != nil {
+		return fmt.Errorf("DRG死亡率 DRG mortality: %w", err)
+	}
+	for rows.Next() {
+		var y, n, d int64
+		var g string
+		if err := rows.Scan(&y, &g, &n, &d); err != nil {
+			rows.Close()
+			return fmt.Errorf("DRG死亡率 DRG mortality: %w", err)
+		}
+		if rates[int(y)] == nil {
+			rates[int(y)] = map[string][2]float64{}
+		}
+		rates[int(y)][g] = [2]float64{float64(d), float64(n)}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("DRG死亡率 DRG mortality: %w", err)
+	}
+	refs := map[yd][2]float64{} // weight, tier
+	for y, r := range rates {
+		for g, t := range indicator.EstimateTiers(r) {
+			refs[yd{y, g}] = [2]float64{0, float64(t)}
+		}
+	}
+	var lacking int64
+	if err := db.db.QueryRowContext(ctx, "SELECT count(*) FROM stay_facts WHERE grouped AND drg <> '' AND src_weight = 0").Scan(&lacking); err != nil {
+		return fmt.Errorf("DRG权重 DRG weights: %w", err)
+	}
+	if lacking > 0 {
+		costs := map[int]map[string][]float64{}
+		rows, err := db.db.QueryContext(ctx, "SELECT year, drg, total_cost FROM stay_facts WHERE grouped AND drg <> ''")
+		if err != nil {
+			return fmt.Errorf("DRG权重 DRG weights: %w", err)
+		}
+		for rows.Next() {
+			var y int64
+			var g string
+			var c sql.NullFloat64
+			if err := rows.Scan(&y, &g, &c); err != nil {
+				rows.Close()
+				return fmt.Errorf("DRG权重 DRG weights: %w", err)
+			}
+			if costs[int(y)] == nil {
+				costs[int(y)] = map[string][]float64{}
+			}
+			costs[int(y)][g] = append(costs[int(y)][g], c.Float64)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("DRG权重 DRG weights: %w", err)
+		}
+		for y, byDRG := range costs {
+			for g, w := range indicator.InternalWeights(byDRG) {
+				r := refs[yd{y, g}]
+				r[0] = w
+				refs[yd{y, g}] = r
+			}
+		}
+	}
+	return db.Tx(ctx, func(conn *sql.Conn) error {
+		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE ref_drg (year INTEGER, drg VARCHAR, w DOUBLE, tier INTEGER)"); err != nil {
+			return fmt.Errorf("DRG参照值 DRG references: %w", err)
+		}
+		a, err := newAppender(conn, "ref_drg")
+		if err != nil {
+			return err
+		}
+		for k, r := range refs {
+			if err := a.AppendRow(int32(k.year), k.drg, r[0], int32(r[1])); err != nil {
+				a.Close()
+				return fmt.Errorf("DRG参照值 DRG references: %w", err)
+			}
+		}
+		if err := a.Close(); err != nil {
+			return fmt.Errorf("DRG参照值 DRG references: %w", err)
+		}
+		for _, q := range []string{resetRefsSQL, refsSQL, "DROP TABLE ref_drg"} {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("DRG参照值 DRG references: %w", err)
+			}
+		}
+		return nil
+	})
+}

@@ -273,15 +273,27 @@ func (s factSource) Provenance(ctx context.Context, years []int, org string) (in
 		return p, fmt.Errorf("读取目录说明 read catalogue notes: %w", err)
 	}
 	defer rows.Close()
+	// The same note usually holds for every year: state it once with its years.
+	var order []string
+	noteYears := map[string][]string{}
 	for rows.Next() {
 		var y int64
 		var n string
 		if err := rows.Scan(&y, &n); err != nil {
 			return p, fmt.Errorf("读取目录说明 read catalogue notes: %w", err)
 		}
-		p.Catalogs = append(p.Catalogs, fmt.Sprintf("%d: %s", y, n))
+		if noteYears[n] == nil {
+			order = append(order, n)
+		}
+		noteYears[n] = append(noteYears[n], fmt.Sprint(y))
 	}
-	return p, rows.Err()
+	if err := rows.Err(); err != nil {
+		return p, fmt.Errorf("读取目录说明 read catalogue notes: %w", err)
+	}
+	for _, n := range order {
+		p.Catalogs = append(p.Catalogs, strings.Join(noteYears[n], ", ")+": "+n)
+	}
+	return p, nil
 }
 
 func orgText(org string) string {

@@ -57,6 +57,12 @@ func writeDRGResults(t *testing.T, db *DB, cases []indicatortest.Case) {
 }
 
 func handStore(t *testing.T) (*DB, []indicatortest.Case) {
+	return handStoreWith(t, nil)
+}
+
+// handStoreWith lets a test change the hand cases (e.g. drop the grouper's
+// weights) before they are stored.
+func handStoreWith(t *testing.T, change func([]indicatortest.Case)) (*DB, []indicatortest.Case) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "ind.duckdb"))
@@ -65,6 +71,9 @@ func handStore(t *testing.T) (*DB, []indicatortest.Case) {
 	}
 	t.Cleanup(func() { db.Close() })
 	cases := indicatortest.Cases()
+	if change != nil {
+		change(cases)
+	}
 	var stays []frontpage.Stay
 	for _, c := range cases {
 		stays = append(stays, *c.Stay)
@@ -107,7 +116,25 @@ func same(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs
 // figures TestComputeHand* check by hand, for every indicator and cell; and
 // that the store's drill-down lists add up to the numbers.
 func TestStoreMatchesMemory(t *testing.T) {
-	db, cases := handStore(t)
+	for _, v := range []struct {
+		name   string
+		change func([]indicatortest.Case)
+	}{
+		{"grouper weights and tiers", nil},
+		// Without them both paths fall back to internal weights and
+		// estimated tiers (the DRG engine's functions).
+		{"no weights or tiers", func(cs []indicatortest.Case) {
+			for i := range cs {
+				cs[i].DRG.Weight, cs[i].DRG.Tier = 0, 0
+			}
+		}},
+	} {
+		t.Run(v.name, func(t *testing.T) { storeMatchesMemory(t, v.change) })
+	}
+}
+
+func storeMatchesMemory(t *testing.T, change func([]indicatortest.Case)) {
+	db, cases := handStoreWith(t, change)
 	ctx := context.Background()
 	mem := memSource(cases)
 	for _, q := range []indicator.Query{
