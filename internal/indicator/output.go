@@ -45,11 +45,13 @@ func fnum(v float64) string {
 	return strconv.FormatFloat(v, 'f', 4, 64)
 }
 
-func fval(v float64, ok bool) string {
+func fval(v float64, ok bool) string { return fvalN(v, ok, 2) }
+
+func fvalN(v float64, ok bool, prec int) string {
 	if !ok {
 		return ""
 	}
-	return strconv.FormatFloat(v, 'f', 2, 64)
+	return strconv.FormatFloat(v, 'f', prec, 64)
 }
 
 // Rows flattens the result: one row per cell × indicator.
@@ -66,10 +68,15 @@ func (r *Result) Rows() [][]string {
 			if v.Status != "" && !v.Valid && v.Num == 0 {
 				num = ""
 			}
+			// Indices (CMI, consumption indices) live near 1: four decimals.
+			prec := 2
+			if d.Unit == "" {
+				prec = 4
+			}
 			rows = append(rows, []string{c.Org, c.Key, c.Period, d.Code, d.NameCN, d.GK(), num, den,
-				fval(v.Value, v.Valid), d.Unit, v.Status,
-				fval(v.YoY.Value, v.YoY.Valid), fval(v.YoY.Abs, v.Valid && v.YoY.Valid), fval(v.YoY.Rel, v.Valid && v.YoY.RelValid), v.YoY.Mark.Chinese(),
-				fval(v.PoP.Value, v.PoP.Valid), fval(v.PoP.Abs, v.Valid && v.PoP.Valid), fval(v.PoP.Rel, v.Valid && v.PoP.RelValid), v.PoP.Mark.Chinese(),
+				fvalN(v.Value, v.Valid, prec), d.Unit, v.Status,
+				fvalN(v.YoY.Value, v.YoY.Valid, prec), fvalN(v.YoY.Abs, v.Valid && v.YoY.Valid, prec), fval(v.YoY.Rel, v.Valid && v.YoY.RelValid), v.YoY.Mark.Chinese(),
+				fvalN(v.PoP.Value, v.PoP.Valid, prec), fvalN(v.PoP.Abs, v.Valid && v.PoP.Valid, prec), fval(v.PoP.Rel, v.Valid && v.PoP.RelValid), v.PoP.Mark.Chinese(),
 				d.Direction.Chinese()})
 		}
 	}
