@@ -40,6 +40,8 @@ memory of the import (VmHWM, reset after generating the file).
   --encoding E     utf-8 (default) or gbk
   --dir DIR        工作目录 working directory (default: a new temp directory)
   --keep           保留生成的文件和数据库 keep the generated file and store
+  --reuse          重用 DIR 中已生成的同名文件 reuse the file a previous --keep run left in DIR
+                   (its stay count must match --stays)
   --json           JSON 输出 JSON output
 `,
 		Run: runBench,
@@ -73,6 +75,7 @@ func runBench(ctx context.Context, env *cliEnv, args []string) error {
 	enc := fs.String("encoding", "utf-8", "")
 	dir := fs.String("dir", "", "")
 	keep := fs.Bool("keep", false, "")
+	reuse := fs.Bool("reuse", false, "")
 	asJSON := fs.Bool("json", false, "")
 	rest, err := parseInterleaved(fs, args[1:])
 	if err != nil {
@@ -100,9 +103,11 @@ func runBench(ctx context.Context, env *cliEnv, args []string) error {
 	os.Remove(dbPath + ".wal")
 
 	t0 := time.Now()
-	cols, err := writeBenchCSV(ctx, csvPath, *n, *enc)
-	if err != nil {
-		return err
+	cols := len(frontpage.Fields())
+	if _, err := os.Stat(csvPath); err != nil || !*reuse {
+		if cols, err = writeBenchCSV(ctx, csvPath, *n, *enc); err != nil {
+			return err
+		}
 	}
 	res := benchResult{Stays: *n, Encoding: *enc, Columns: cols, GenSeconds: time.Since(t0).Seconds(), CPUs: runtime.NumCPU()}
 	if st, err := os.Stat(csvPath); err == nil {
