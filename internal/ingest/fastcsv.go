@@ -29,7 +29,6 @@ type fastCSV struct {
 	comma      byte
 	checkUTF8  bool
 	offs       []uint32 // field boundaries: start, end pairs; escEnd marks fields with "" escapes
-	scan3      []int
 }
 
 // escEnd flags, in the end offset of a field, that the field holds escaped
@@ -172,25 +171,17 @@ func (c *fastCSV) quoted() (string, []uint32, int, error) {
 		if c.checkUTF8 && !utf8.Valid(rec) {
 			return "", nil, line, &recordError{line: line, cn: "含有非 UTF-8 字节（文件编码混杂？）", en: "invalid UTF-8 bytes (mixed encodings?)"}
 		}
-		c.offs = c.offs[:0]
-		for k := 0; k < len(c.scan3); k += 3 {
-			en := uint32(c.scan3[k+1])
-			if c.scan3[k+2] != 0 {
-				en |= escEnd
-			}
-			c.offs = append(c.offs, uint32(c.scan3[k]), en)
-		}
 		return string(rec), c.offs, line, nil
 	}
 }
 
-// scan finds the fields of the record at the start of data, filling c.scan3
-// with (start, end, escaped) triples (c.scan3). It returns the record's length
+// scan finds the fields of the record at the start of data, filling c.offs
+// with field boundaries (escEnd marks fields with escaped quotes). It returns the record's length
 // (excluding the newline, and a CR before it) and whether the record is
 // complete; incomplete means the data ended inside quotes or before a
 // newline.
 func (c *fastCSV) scan(data []byte) (int, bool) {
-	c.scan3 = c.scan3[:0]
+	c.offs = c.offs[:0]
 	i := 0
 	for {
 		st, en, esc := i, i, 0
@@ -233,7 +224,11 @@ func (c *fastCSV) scan(data []byte) (int, bool) {
 				en--
 			}
 		}
-		c.scan3 = append(c.scan3, st, en, esc)
+		if esc != 0 {
+			c.offs = append(c.offs, uint32(st), uint32(en)|escEnd)
+		} else {
+			c.offs = append(c.offs, uint32(st), uint32(en))
+		}
 		if i >= len(data) {
 			return len(data), c.eof
 		}
