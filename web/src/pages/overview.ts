@@ -19,10 +19,16 @@ export async function overviewPage(main: HTMLElement) {
   const ks: KPI[] = o.kpis;
   const byId = (id: string) => ks.find((k) => k.id === id)!;
   const v = o.visits;
-  const visitsCard = h('div.kpi',
+  // 环比 of the visits: the latest month against the month before (December
+  // of last year for January).
+  const m = o.month;
+  const cur = m ? v.monthly[m - 1] : 0;
+  const before = m > 1 ? v.monthly[m - 2] : m === 1 ? v.prev_monthly[11] : 0;
+  const vMoM = cur && before ? (cur - before) / before * 100 : null;
+  const visitsCard = h('a.kpi', { href: `#/indicators/op_er_visits?year=${o.year}` },
     h('div.kpi-name', t('门急诊人次', 'Outpatient & emergency visits')),
     v.available ? h('div.kpi-value', fmtNum(v.total, '人次'), h('span.kpi-unit', t('人次', 'visits'))) : h('div.kpi-value.na', t('未导入门急诊量', 'no outpatient volumes')),
-    h('div.kpi-cmp', h('span', t('同比 ', 'YoY '), change(v.yoy, 'none'))));
+    h('div.kpi-cmp', h('span', t('同比 ', 'YoY '), change(v.yoy, 'none')), m ? h('span', t(`环比(${m}月) `, `MoM (M${m}) `), change(vMoM, 'none')) : null));
   const scope = o.scope ? h('div.scope', t('范围：', 'Scope: ') + o.scope.join('、')) : null;
   const period = o.month ? t(`1–${o.month}月`, `Jan–M${o.month}`) : t('无数据', 'no data');
   const trends = ['discharges', 'alos', 'cost_per_stay', 'level4_share', 'surgery_share', 'cmi', 'drug_share', 'mortality'];
