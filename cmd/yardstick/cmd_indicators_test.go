@@ -69,16 +69,16 @@ func TestIndicatorsCLI(t *testing.T) {
 	}
 	found := 0
 	for _, r := range recs {
-		if len(r) > 8 && r[3] == "level4_share" {
+		if len(r) > 9 && r[4] == "level4_share" {
 			found++
-			if r[6] != "2" || r[7] != "5" || r[8] != "40.00" {
+			if r[7] != "2" || r[8] != "5" || r[9] != "40.00" {
 				t.Errorf("level4 row %v, want 2/5 = 40.00", r)
 			}
 		}
-		if len(r) > 8 && r[3] == "bed_days_per_physician" {
+		if len(r) > 9 && r[4] == "bed_days_per_physician" {
 			found++
 			// 29 bed-days ÷ (10 × 365)
-			if r[6] != "29" || r[7] != "3650" {
+			if r[7] != "29" || r[8] != "3650" {
 				t.Errorf("bed-days per physician row %v, want 29/3650", r)
 			}
 		}

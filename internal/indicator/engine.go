@@ -83,6 +83,7 @@ type Value struct {
 type Cell struct {
 	Org    string  `json:"org"`
 	Key    string  `json:"key"`
+	Label  string  `json:"label,omitempty"` // name of the key (department, DRG) when the source knows it
 	Period string  `json:"period"`
 	Year   int     `json:"year"`
 	Sub    int     `json:"sub"`
@@ -286,6 +287,28 @@ func Compute(ctx context.Context, src Source, q Query) (*Result, error) {
 			cells[cellKey{in.Org, key, 0, 0}] = true
 		}
 	}
+	// With no explicit list, manual-input indicators that have a value for
+	// the year join the computed ones, so a report shows what was entered.
+	if len(q.Indicators) == 0 {
+		have := map[string]bool{}
+		for _, in := range ins {
+			if in.Year == q.Year {
+				have[in.Code] = true
+			}
+		}
+		all, _ := Registry()
+		for _, d := range all {
+			if d.Kind == KindInput && have[d.Code] {
+				defs = append(defs, d)
+			}
+		}
+	}
+	var labels map[string]string
+	if l, ok := src.(Labeler); ok && q.By != ByHospital {
+		if labels, err = l.Labels(ctx, q.By, q.Org); err != nil {
+			return nil, fmt.Errorf("读取名称 read labels: %w", err)
+		}
+	}
 	prov, err := src.Provenance(ctx, years, q.Org)
 	if err != nil {
 		return nil, fmt.Errorf("读取数据来源 read provenance: %w", err)
@@ -311,6 +334,11 @@ func Compute(ctx context.Context, src Source, q Query) (*Result, error) {
 			return nil, err
 		}
 		c := Cell{Org: k.Org, Key: k.Key, Period: t.label(q.Period, q.Year, k.Sub), Year: q.Year, Sub: k.Sub, Values: make([]Value, len(defs))}
+		if l, ok := labels[k.Org+"|"+k.Key]; ok {
+			c.Label = l
+		} else {
+			c.Label = labels["|"+k.Key]
+		}
 		py, ps := q.Period.Prev(q.Year, k.Sub)
 		// The three periods' rows are looked up once per cell, not once per
 		// indicator and measure: province queries have ~10⁶ values.

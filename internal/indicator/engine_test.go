@@ -93,6 +93,10 @@ func TestComputeHandHospitalYear(t *testing.T) {
 	if len(res.Cells) != 1 {
 		t.Fatalf("cells = %d, want 1 (H1 2021)", len(res.Cells))
 	}
+	// The manual input entered for 2021 joins the default set.
+	if v, ok := res.Find("H1", "", 0, "gk3_53"); !ok || v.Value != 91.5 {
+		t.Errorf("input gk3_53 in the default set: %+v, %v", v, ok)
+	}
 	tests := handExpect
 	for _, tc := range tests {
 		t.Run(tc.code, func(t *testing.T) {

@@ -34,7 +34,7 @@ func (r *Result) Header() []string {
 }
 
 // Columns of the flat outputs (table, CSV, XLSX).
-var flatHeader = []string{"机构 org", "维度 key", "期间 period", "代码 code", "指标 indicator", "国考 GK", "分子 numerator", "分母 denominator",
+var flatHeader = []string{"机构 org", "维度 key", "名称 label", "期间 period", "代码 code", "指标 indicator", "国考 GK", "分子 numerator", "分母 denominator",
 	"值 value", "单位 unit", "状态 status", "去年同期 last year", "同比变化 YoY abs", "同比% YoY %", "同比评价 YoY mark",
 	"上期 prev period", "环比变化 PoP abs", "环比% PoP %", "环比评价 PoP mark", "方向 direction"}
 
@@ -73,7 +73,7 @@ func (r *Result) Rows() [][]string {
 			if d.Unit == "" {
 				prec = 4
 			}
-			rows = append(rows, []string{c.Org, c.Key, c.Period, d.Code, d.NameCN, d.GK(), num, den,
+			rows = append(rows, []string{c.Org, c.Key, c.Label, c.Period, d.Code, d.NameCN, d.GK(), num, den,
 				fvalN(v.Value, v.Valid, prec), d.Unit, v.Status,
 				fvalN(v.YoY.Value, v.YoY.Valid, prec), fvalN(v.YoY.Abs, v.Valid && v.YoY.Valid, prec), fval(v.YoY.Rel, v.Valid && v.YoY.RelValid), v.YoY.Mark.Chinese(),
 				fvalN(v.PoP.Value, v.PoP.Valid, prec), fvalN(v.PoP.Abs, v.Valid && v.PoP.Valid, prec), fval(v.PoP.Rel, v.Valid && v.PoP.RelValid), v.PoP.Mark.Chinese(),
@@ -132,8 +132,8 @@ func WriteAligned(w io.Writer, header []string, rows [][]string) error {
 	return err
 }
 
-// tableHeader is the compact column set of the text table.
-var tableCols = []int{0, 1, 2, 4, 6, 7, 8, 9, 10, 11, 13, 14, 15, 17, 18}
+// tableCols picks the compact column set of the text table from flatHeader.
+var tableCols = []int{0, 1, 2, 3, 5, 7, 8, 9, 10, 11, 12, 14, 15, 16, 18, 19}
 
 // WriteTable writes the result as aligned Chinese text.
 func (r *Result) WriteTable(w io.Writer) error {
@@ -218,7 +218,7 @@ func (r *Result) WriteXLSX(w io.Writer) error {
 	if err := put(flatHeader, nil); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
-	num := map[int]bool{6: true, 7: true, 8: true, 11: true, 12: true, 13: true, 15: true, 16: true, 17: true}
+	num := map[int]bool{7: true, 8: true, 9: true, 12: true, 13: true, 14: true, 16: true, 17: true, 18: true}
 	for _, r := range r.Rows() {
 		if err := put(r, num); err != nil {
 			return fmt.Errorf("xlsx: %w", err)

@@ -233,6 +233,13 @@ type Source interface {
 	Provenance(ctx context.Context, years []int, org string) (Provenance, error)
 }
 
+// Labeler is implemented by sources that can name dimension keys
+// (department names, DRG names). Keys of the map are "org|key", or "|key"
+// for names that hold for every organisation.
+type Labeler interface {
+	Labels(ctx context.Context, by Dim, org string) (map[string]string, error)
+}
+
 // MemSource is an in-memory Source over derived facts, used by the tests and
 // usable for small data sets.
 type MemSource struct {

@@ -320,3 +320,40 @@ func (db *DB) ImportInputs(ctx context.Context, ins []indicator.Input) error {
 		return nil
 	})
 }
+
+// Labels implements indicator.Labeler: department names from the
+// department dictionary, DRG names from drg_results.
+func (s factSource) Labels(ctx context.Context, by indicator.Dim, org string) (map[string]string, error) {
+	var q string
+	var args []any
+	switch by {
+	case indicator.ByDepartment:
+		q = "SELECT org_code, dept_code, COALESCE(dept_name, '') FROM departments WHERE dept_name IS NOT NULL"
+		if org != "" {
+			q += " AND org_code = ?"
+			args = append(args, org)
+		}
+	case indicator.ByDRG:
+		cols, err := s.db.tableColumns(ctx, "drg_results")
+		if err != nil || !cols["drg"] || !cols["drg_name"] {
+			return nil, err
+		}
+		q = "SELECT '', drg, any_value(drg_name) FROM drg_results WHERE drg IS NOT NULL AND drg_name IS NOT NULL GROUP BY drg"
+	default:
+		return nil, nil
+	}
+	rows, err := s.db.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("读取名称 read labels: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var o, k, n string
+		if err := rows.Scan(&o, &k, &n); err != nil {
+			return nil, fmt.Errorf("读取名称 read labels: %w", err)
+		}
+		out[o+"|"+k] = n
+	}
+	return out, rows.Err()
+}

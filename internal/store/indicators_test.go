@@ -10,6 +10,7 @@ import (
 
 	"github.com/yardstick-health/yardstick/internal/catalog"
 	"github.com/yardstick-health/yardstick/internal/frontpage"
+	"github.com/yardstick-health/yardstick/internal/hospital"
 	"github.com/yardstick-health/yardstick/internal/indicator"
 	"github.com/yardstick-health/yardstick/internal/indicator/indicatortest"
 )
@@ -264,5 +265,27 @@ func TestCatalogImportDropsFacts(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(res.Provenance.Catalogs, "\n"), "l4.csv") {
 		t.Errorf("provenance should name the catalogue: %v", res.Provenance.Catalogs)
+	}
+}
+
+func TestLabels(t *testing.T) {
+	db, _ := handStore(t)
+	ctx := context.Background()
+	depts := []hospital.Department{{OrgCode: "H1", Code: "A", Name: "普通外科", Kind: hospital.Clinical}, {OrgCode: "H1", Code: "B", Name: "心血管内科", Kind: hospital.Clinical}}
+	if _, err := db.ImportDepartments(ctx, ImportMeta{File: "d.csv"}, depts, &ImportOutcome{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := indicator.Compute(ctx, db.IndicatorSource(), indicator.Query{Year: 2021, Org: "H1", By: indicator.ByDepartment, Indicators: []string{"discharges"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"A": "普通外科", "B": "心血管内科"}
+	for _, c := range res.Cells {
+		if c.Label != want[c.Key] {
+			t.Errorf("dept %s label %q, want %q", c.Key, c.Label, want[c.Key])
+		}
+	}
+	if len(res.Cells) != 2 {
+		t.Errorf("cells %d, want 2", len(res.Cells))
 	}
 }
