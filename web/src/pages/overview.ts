@@ -1,5 +1,5 @@
 import { api, KPI } from '../api';
-import { h, clear, t, fmtNum, change, unitLabel, qs, notice } from '../util';
+import { h, clear, t, fmtNum, change, unitLabel, qs, notice, monthsLabels } from '../util';
 import { trendChart } from '../charts';
 import { state } from '../state';
 
@@ -11,7 +11,7 @@ export function kpiCard(k: KPI, href?: string): HTMLElement {
       : h('div.kpi-value', fmtNum(k.value, k.unit), h('span.kpi-unit', unitLabel(k.unit))),
     h('div.kpi-cmp',
       h('span', t('同比 ', 'YoY '), change(k.yoy, k.direction)),
-      h('span', t(`环比(${k.month}月) `, `MoM (M${k.month}) `), change(k.mom, k.direction))));
+      h('span', t(`环比(${k.month}月) `, `MoM (${monthsLabels()[k.month - 1] || ""}) `), change(k.mom, k.direction))));
 }
 
 export async function overviewPage(main: HTMLElement) {
@@ -28,9 +28,9 @@ export async function overviewPage(main: HTMLElement) {
   const visitsCard = h('a.kpi', { href: `#/indicators/op_er_visits?year=${o.year}` },
     h('div.kpi-name', t('门急诊人次', 'Outpatient & emergency visits')),
     v.available ? h('div.kpi-value', fmtNum(v.total, '人次'), h('span.kpi-unit', t('人次', 'visits'))) : h('div.kpi-value.na', t('未导入门急诊量', 'no outpatient volumes')),
-    h('div.kpi-cmp', h('span', t('同比 ', 'YoY '), change(v.yoy, 'none')), m ? h('span', t(`环比(${m}月) `, `MoM (M${m}) `), change(vMoM, 'none')) : null));
+    h('div.kpi-cmp', h('span', t('同比 ', 'YoY '), change(v.yoy, 'none')), m ? h('span', t(`环比(${m}月) `, `MoM (${monthsLabels()[m - 1]}) `), change(vMoM, 'none')) : null));
   const scope = o.scope ? h('div.scope', t('范围：', 'Scope: ') + o.scope.join('、')) : null;
-  const period = o.month ? t(`1–${o.month}月`, `Jan–M${o.month}`) : t('无数据', 'no data');
+  const period = o.month ? t(`1–${o.month}月`, `Jan–${monthsLabels()[o.month - 1]}`) : t('无数据', 'no data');
   const trends = ['discharges', 'alos', 'cost_per_stay', 'level4_share', 'surgery_share', 'cmi', 'drug_share', 'mortality'];
   clear(main,
     h('div.page-head', h('h1', t(`${o.year}年 医院运营总览`, `${o.year} hospital overview`)), h('span.sub', period + ' · ' + t('同比为与上年同期比较，环比为最近月份与上月比较', 'YoY vs the same months of last year; MoM latest month vs the month before')), scope),
