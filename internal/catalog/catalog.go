@@ -135,7 +135,7 @@ func (c *Catalogue) index() {
 			v = "1"
 		}
 		if c.Kind == Complication {
-			c.exact[e.Code] = v // diagnosis prefixes are matched by MatchDx
+			c.exact[dxKey(e.Code)] = v // diagnosis prefixes, matched by MatchDx
 			continue
 		}
 		main, ext := pxKey(e.Code)
@@ -224,8 +224,10 @@ func (c *Catalogue) MatchDx(code string) bool {
 	if k == "" {
 		return false
 	}
-	for p := range c.exact {
-		if strings.HasPrefix(k, dxKey(p)) {
+	// Every prefix of the code is looked up, so the cost does not grow with
+	// the size of the list.
+	for i := len(k); i >= 1; i-- {
+		if _, ok := c.exact[k[:i]]; ok {
 			return true
 		}
 	}
