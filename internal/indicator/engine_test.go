@@ -20,7 +20,7 @@ func handSource(t *testing.T) *indicator.MemSource {
 	}
 	indicator.Link(facts)
 	indicator.ApplyReferences(facts)
-	return &indicator.MemSource{Facts: facts, Visits: indicatortest.Visits(), InputsV: indicatortest.Inputs()}
+	return &indicator.MemSource{Facts: facts, Visits: indicatortest.Visits(), InputValues: indicatortest.Inputs()}
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs(b)) }

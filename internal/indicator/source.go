@@ -245,7 +245,7 @@ type Labeler interface {
 type MemSource struct {
 	Facts   []Fact
 	Visits  []hospital.VisitCount
-	InputsV []Input
+	InputValues []Input
 	Prov    Provenance
 	MRNs    map[int64]string // optional stay id → 病案号 for drill-down output
 	AdmNos  map[int64]int
@@ -382,7 +382,7 @@ func (m *MemSource) AggregateVisits(ctx context.Context, spec AggSpec) ([]AggRow
 func (m *MemSource) Inputs(_ context.Context, years []int, org string) ([]Input, error) {
 	ys := yearSet(years)
 	var out []Input
-	for _, in := range m.InputsV {
+	for _, in := range m.InputValues {
 		if ys[in.Year] && (org == "" || in.Org == org) {
 			out = append(out, in)
 		}

@@ -107,7 +107,7 @@ func memSource(cases []indicatortest.Case) *indicator.MemSource {
 	}
 	indicator.Link(facts)
 	indicator.ApplyReferences(facts)
-	return &indicator.MemSource{Facts: facts, Visits: indicatortest.Visits(), InputsV: indicatortest.Inputs()}
+	return &indicator.MemSource{Facts: facts, Visits: indicatortest.Visits(), InputValues: indicatortest.Inputs()}
 }
 
 func same(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
