@@ -243,12 +243,12 @@ type Labeler interface {
 // MemSource is an in-memory Source over derived facts, used by the tests and
 // usable for small data sets.
 type MemSource struct {
-	Facts   []Fact
-	Visits  []hospital.VisitCount
+	Facts       []Fact
+	Visits      []hospital.VisitCount
 	InputValues []Input
-	Prov    Provenance
-	MRNs    map[int64]string // optional stay id → 病案号 for drill-down output
-	AdmNos  map[int64]int
+	Prov        Provenance
+	MRNs        map[int64]string // optional stay id → 病案号 for drill-down output
+	AdmNos      map[int64]int
 }
 
 func yearSet(ys []int) map[int]bool {
