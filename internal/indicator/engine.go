@@ -334,9 +334,12 @@ func Compute(ctx context.Context, src Source, q Query) (*Result, error) {
 			return nil, err
 		}
 		c := Cell{Org: k.Org, Key: k.Key, Period: t.label(q.Period, q.Year, k.Sub), Year: q.Year, Sub: k.Sub, Values: make([]Value, len(defs))}
-		if l, ok := labels[k.Org+"|"+k.Key]; ok {
+		switch l, ok := labels[k.Org+"|"+k.Key]; {
+		case ok:
 			c.Label = l
-		} else {
+		case k.Key == "" && (q.By == ByDRG || q.By == ByADRG || q.By == ByMDC):
+			c.Label = StatusNotGrouped
+		default:
 			c.Label = labels["|"+k.Key]
 		}
 		py, ps := q.Period.Prev(q.Year, k.Sub)

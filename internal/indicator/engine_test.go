@@ -253,6 +253,19 @@ func TestDrillDownAddsUp(t *testing.T) {
 	}
 }
 
+func TestNotGroupedLabel(t *testing.T) {
+	src := handSource(t)
+	res, err := indicator.Compute(context.Background(), src, indicator.Query{Year: 2021, Org: "H1", By: indicator.ByDRG, Indicators: []string{"discharges"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Stay 5 is the only ungrouped H1 stay of 2021.
+	v, ok := res.Find("H1", "", 0, "discharges")
+	if !ok || v.Value != 1 || res.Cells[0].Key != "" || res.Cells[0].Label != indicator.StatusNotGrouped {
+		t.Errorf("ungrouped cell: %+v %+v", res.Cells[0], v)
+	}
+}
+
 func TestDrillDownErrors(t *testing.T) {
 	src := handSource(t)
 	ctx := context.Background()
