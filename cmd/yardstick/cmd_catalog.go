@@ -22,6 +22,7 @@ func init() {
 KIND:
   procedure_category   手术操作类别 (国临版3.0 类别: 手术/介入治疗/治疗性操作/诊断性操作)
   level4               国考四级手术目录
+  level3               三级手术目录 (二级公立医院绩效考核 #3)
   minimally_invasive   国考微创手术目录
   day_surgery          日间手术目录
   complication         手术并发症诊断 ICD-10 前缀或范围 prefixes or ranges (T82.0–T87.6)
@@ -84,7 +85,7 @@ func runCatalog(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	kind, ok := catalog.ParseKind(pos[0])
 	if !ok {
-		return usagef("未知目录类型 unknown kind %q (procedure_category|level4|minimally_invasive|day_surgery|complication)", pos[0])
+		return usagef("未知目录类型 unknown kind %q (procedure_category|level4|level3|minimally_invasive|day_surgery|complication)", pos[0])
 	}
 	if y, err := strconv.Atoi(*version); err != nil || y < 1990 || y > 2100 || len(*version) != 4 {
 		return usagef("需要 --version 年份 --version YEAR is required (e.g. 2024)")

@@ -22,6 +22,7 @@ type Kind string
 // Catalogue kinds.
 const (
 	Level4       Kind = "level4"             // 国考四级手术目录
+	Level3       Kind = "level3"             // 二级公立医院绩效考核三级手术目录
 	MinInvasive  Kind = "minimally_invasive" // 国考微创手术目录
 	DaySurgery   Kind = "day_surgery"        // 日间手术目录
 	Complication Kind = "complication"       // 手术并发症诊断 ICD-10 prefixes/ranges
@@ -29,13 +30,15 @@ const (
 )
 
 // Kinds lists all kinds in display order.
-var Kinds = []Kind{Category, Level4, MinInvasive, DaySurgery, Complication}
+var Kinds = []Kind{Category, Level4, Level3, MinInvasive, DaySurgery, Complication}
 
 // Chinese returns the Chinese name of the kind.
 func (k Kind) Chinese() string {
 	switch k {
 	case Level4:
 		return "四级手术目录"
+	case Level3:
+		return "三级手术目录"
 	case MinInvasive:
 		return "微创手术目录"
 	case DaySurgery:
@@ -287,6 +290,7 @@ func (s *Set) Get(k Kind) *Catalogue {
 const (
 	FallbackCategory = "手术操作类别未导入，按手术级别 fallback：有手术级别(1–4)且编码为手术室类(ICD-9-CM-3 00–86)的操作记为手术 procedure categories not imported: a procedure is surgical when it has a 手术级别 and an OR-type code (00–86)"
 	FallbackLevel4   = "四级手术目录未导入，按手术级别 fallback：手术级别=4 level-4 list not imported: 手术级别 = 4"
+	FallbackLevel3   = "三级手术目录未导入，按手术级别 fallback：手术级别=3 level-3 list not imported: 手术级别 = 3"
 	FallbackDay      = "日间手术目录未导入：日间手术 = B38=1 的手术患者 day-surgery list not imported: surgical stays with B38 = 1"
 )
 
@@ -338,6 +342,9 @@ func (l *Library) For(year int) *Set {
 			case Level4:
 				s.FallbackFor[k] = true
 				s.Notes = append(s.Notes, FallbackLevel4)
+			case Level3:
+				s.FallbackFor[k] = true
+				s.Notes = append(s.Notes, FallbackLevel3)
 			case DaySurgery:
 				s.FallbackFor[k] = true
 				s.Notes = append(s.Notes, FallbackDay)

@@ -43,6 +43,8 @@ var handExpect = []struct {
 	{"operations", 6, 0, 6},
 	// level-4 fallback (手术级别 4): stays 1 and 6.
 	{"level4_share", 2, 5, 40},
+	// level-3 fallback (手术级别 3): stays 1 (second operation), 2, 7.
+	{"level3_share", 3, 5, 60},
 	// built-in keyword list: 腹腔镜 (1), 经皮 (6).
 	{"min_invasive_share", 2, 5, 40},
 	// elective: 1, 2, 3, 7 (6 is flagged emergency); day surgery: 3.

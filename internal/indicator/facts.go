@@ -33,6 +33,7 @@ type Fact struct {
 
 	Surgical     bool // ≥1 procedure of category 手术/介入治疗 (persons, #4)
 	Level4       bool // surgical and ≥1 procedure on the level-4 list (#6)
+	Level3       bool // surgical and ≥1 procedure on the level-3 list (二级 #3)
 	MinInvasive  bool // surgical and ≥1 procedure on the minimally invasive list (#5)
 	Elective     bool // surgical and elective (#3, #8 denominators)
 	DaySurgery   bool // B38 = 1, surgical (and on the day-surgery list when imported)
@@ -100,6 +101,7 @@ var Columns = []Column{
 	{Name: "discharged", Kind: ColBool, Doc: "出院患者（每条首页）discharge", num: func(*Fact) float64 { return 1 }},
 	{Name: "surgical", Kind: ColBool, Doc: "手术患者 surgical person", num: func(f *Fact) float64 { return b2f(f.Surgical) }},
 	{Name: "level4", Kind: ColBool, Doc: "四级手术患者 level-4 person", num: func(f *Fact) float64 { return b2f(f.Level4) }},
+	{Name: "level3", Kind: ColBool, Doc: "三级手术患者 level-3 person", num: func(f *Fact) float64 { return b2f(f.Level3) }},
 	{Name: "min_invasive", Kind: ColBool, Doc: "微创手术患者", num: func(f *Fact) float64 { return b2f(f.MinInvasive) }},
 	{Name: "elective", Kind: ColBool, Doc: "择期手术患者", num: func(f *Fact) float64 { return b2f(f.Elective) }},
 	{Name: "day_surgery", Kind: ColBool, Doc: "日间手术患者", num: func(f *Fact) float64 { return b2f(f.DaySurgery) }},
@@ -196,6 +198,7 @@ func Derive(id int64, s *frontpage.Stay, cats *catalog.Set, g DRGInfo) Fact {
 
 	cat := cats.Get(catalog.Category)
 	l4 := cats.Get(catalog.Level4)
+	l3 := cats.Get(catalog.Level3)
 	mis := cats.Get(catalog.MinInvasive)
 	day := cats.Get(catalog.DaySurgery)
 	electiveKnown, electiveAny := false, false
@@ -222,6 +225,13 @@ func Derive(id int64, s *frontpage.Stay, cats *catalog.Set, g DRGInfo) Fact {
 			}
 		} else if strings.TrimSpace(p.Level) == "4" {
 			f.Level4 = true
+		}
+		if l3 != nil {
+			if l3.Contains(p.Code, p.Name) {
+				f.Level3 = true
+			}
+		} else if strings.TrimSpace(p.Level) == "3" {
+			f.Level3 = true
 		}
 		if mis.Contains(p.Code, p.Name) {
 			f.MinInvasive = true

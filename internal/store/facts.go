@@ -140,7 +140,8 @@ func appendFact(a *duckdb.Appender, f *indicator.Fact) error {
 		true, f.Surgical, f.Level4, f.MinInvasive, f.Elective, f.DaySurgery, int32(f.Operations),
 		f.ComplElig, f.Complication, int32(f.Class1Ops), int32(f.Class1Inf), f.Death, f.Readmit31,
 		int32(f.LOS), f.PreopValid, int32(f.PreopDays), f.TotalCost, f.DrugCost, f.MaterialCost, f.ExamCost, f.Antibiotic,
-		f.Grouped, f.DRG, f.ADRG, f.MDC, f.SrcWeight, int32(f.SrcTier), f.Weight, int32(f.Tier), f.LowRisk, f.LOSRatio, f.CostRatio)
+		f.Grouped, f.DRG, f.ADRG, f.MDC, f.SrcWeight, int32(f.SrcTier), f.Weight, int32(f.Tier), f.LowRisk, f.LOSRatio, f.CostRatio,
+		f.Level3) // added by migration 0301
 }
 
 // tableColumns returns the lower-case column names of a table, or nil when
