@@ -224,38 +224,13 @@ func buildReportData(ctx context.Context, env *cliEnv, f *reportFlags) (*report.
 	return d, nil
 }
 
-// drgLabels reads DRG names, tiers and the scheme from drg_results when the
-// DRG feature has written them. The columns are looked up by name because
-// the table belongs to another feature; anything missing is simply left
-// out of the report (codes without names, the low-risk flag instead of tiers).
+// drgLabels reads DRG names, tiers and the scheme (id and version) from
+// drg_results as written by `yardstick group`. A store that was never grouped
+// yields empty maps, and the report leaves the DRG section out.
 func drgLabels(ctx context.Context, db *store.DB) (names, tiers map[string]string, scheme string) {
 	names, tiers = map[string]string{}, map[string]string{}
-	cols := map[string]bool{}
-	rows, err := db.SQL().QueryContext(ctx, `SELECT column_name FROM information_schema.columns WHERE table_name = 'drg_results'`)
-	if err != nil {
-		return names, tiers, ""
-	}
-	for rows.Next() {
-		var c string
-		if rows.Scan(&c) == nil {
-			cols[strings.ToLower(c)] = true
-		}
-	}
-	rows.Close()
-	if !cols["drg"] {
-		return names, tiers, ""
-	}
-	nameCol, tierCol := "''", "''"
-	for _, c := range []string{"drg_name", "name"} {
-		if cols[c] {
-			nameCol = "coalesce(CAST(" + c + " AS VARCHAR), '')"
-			break
-		}
-	}
-	if cols["tier"] {
-		tierCol = "coalesce(CAST(tier AS VARCHAR), '')"
-	}
-	rows, err = db.SQL().QueryContext(ctx, `SELECT drg, max(`+nameCol+`), max(`+tierCol+`) FROM drg_results GROUP BY drg`)
+	rows, err := db.SQL().QueryContext(ctx, `SELECT drg, max(coalesce(drg_name, '')), max(coalesce(tier, ''))
+		FROM drg_results WHERE status = 'grouped' GROUP BY drg`)
 	if err != nil {
 		return names, tiers, ""
 	}
@@ -272,10 +247,9 @@ func drgLabels(ctx context.Context, db *store.DB) (names, tiers map[string]strin
 			tiers[code] = t.Chinese()
 		}
 	}
-	if cols["scheme"] {
-		_ = db.SQL().QueryRowContext(ctx, `SELECT CAST(scheme AS VARCHAR) FROM drg_results GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`).Scan(&scheme)
-	}
-	return names, tiers, scheme
+	_ = db.SQL().QueryRowContext(ctx, `SELECT scheme_id || ' ' || coalesce(scheme_version, '') FROM drg_results
+		GROUP BY scheme_id, scheme_version ORDER BY count(*) DESC LIMIT 1`).Scan(&scheme)
+	return names, tiers, strings.TrimSpace(scheme)
 }
 
 // qualityFromStore reads the front-page quality results of a year (written
