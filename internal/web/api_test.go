@@ -735,3 +735,82 @@ func TestSPAFallback(t *testing.T) {
 		t.Errorf("unknown API path: %d, want 404", res.StatusCode)
 	}
 }
+
+func (c *client) uploadKind(query, name string, data []byte) (*http.Response, string) {
+	c.f.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.f.ts.URL+"/api/v1/imports?"+query, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set(csrfHeader, c.csrf)
+	res, err := c.hc.Do(req)
+	if err != nil {
+		c.f.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func (c *client) waitJob(id string) uploadJob {
+	c.f.t.Helper()
+	var job uploadJob
+	for i := 0; i < 400 && !job.Done; i++ {
+		_, b := c.do("GET", "/api/v1/imports/"+id, "")
+		if err := json.Unmarshal([]byte(b), &job); err != nil {
+			c.f.t.Fatal(err)
+		}
+		if !job.Done {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	return job
+}
+
+// TestCatalogueUpload imports a level-4 catalogue that does not list the
+// fixture's operation: the level-4 share, computed by the fallback (手术级别
+// = 4) before, drops to 0 once the catalogue decides, and every cached
+// aggregate follows.
+func TestCatalogueUpload(t *testing.T) {
+	f := newFixture(t)
+	c := f.login("qc")
+	level4 := func() float64 {
+		_, body := c.do("GET", "/api/v1/indicators/level4_share?year=2024", "")
+		var r struct {
+			Hospital struct {
+				Value *float64 `json:"value"`
+			} `json:"hospital"`
+		}
+		if err := json.Unmarshal([]byte(body), &r); err != nil || r.Hospital.Value == nil {
+			t.Fatalf("level-4 share: %v %.200s", err, body)
+		}
+		return *r.Hospital.Value
+	}
+	if v := level4(); v != 50 {
+		t.Fatalf("before: %v, want 50", v)
+	}
+	csv := "国家临床版3.0手术编码,国家临床版3.0手术名称,绩效考核四级手术标识\n51.2300,腹腔镜胆囊切除术,是\n,缺编码,是\n"
+	for _, bad := range []string{"kind=catalogue&catalog=nonsense&version=2024", "kind=catalogue&catalog=level4"} {
+		if res, _ := c.uploadKind(bad, "l4.csv", []byte(csv)); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", bad, res.StatusCode)
+		}
+	}
+	res, body := c.uploadKind("kind=catalogue&catalog=level4&version=2024", "四级目录.csv", []byte(csv))
+	if res.StatusCode != http.StatusAccepted {
+		t.Fatalf("upload: %d %s", res.StatusCode, body)
+	}
+	job := c.waitJob(jsonField(t, body, "id"))
+	if job.Status != "ok" || job.RowsGood != 1 {
+		t.Fatalf("job %+v", job)
+	}
+	if v := level4(); v != 0 {
+		t.Errorf("after the catalogue: %v, want 0", v)
+	}
+	_, body = c.do("GET", "/api/v1/imports", "")
+	if !strings.Contains(body, `"kind":"level4","version":"2024"`) {
+		t.Errorf("catalogue not listed: %.300s", body)
+	}
+}

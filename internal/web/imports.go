@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/yardstick-health/yardstick/internal/catalog"
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 	"github.com/yardstick-health/yardstick/internal/ingest"
 	"github.com/yardstick-health/yardstick/internal/store"
@@ -42,8 +43,12 @@ type uploadJob struct {
 	Phase    string    `json:"phase"` // reading, grouping, checking, facts, done
 	Warning  string    `json:"warning"`
 
-	rows *atomic.Int64
-	mu   *sync.Mutex // guards Phase and Warning while running
+	Problems []string `json:"problems"` // catalogue rows that could not be read
+
+	rows       *atomic.Int64
+	mu         *sync.Mutex // guards Phase and Warning while running
+	catKind    catalog.Kind
+	catVersion string
 }
 
 func (j *uploadJob) setPhase(p string) {
@@ -79,7 +84,7 @@ func (ir *importRunner) snapshot(id string) (uploadJob, bool) {
 	if !ok {
 		return uploadJob{}, false
 	}
-	cp := uploadJob{ID: j.ID, Kind: j.Kind, File: j.File, Started: j.Started, Done: j.Done, Status: j.Status, Message: j.Message,
+	cp := uploadJob{ID: j.ID, Kind: j.Kind, File: j.File, Started: j.Started, Done: j.Done, Status: j.Status, Message: j.Message, Problems: j.Problems,
 		ImportID: j.ImportID, RowsGood: j.RowsGood, RowsBad: j.RowsBad, Inserted: j.Inserted, Replaced: j.Replaced}
 	cp.RowsRead = j.rows.Load()
 	j.mu.Lock()
@@ -90,7 +95,12 @@ func (ir *importRunner) snapshot(id string) (uploadJob, bool) {
 
 // importKinds are the uploads the Data page offers. Kinds whose reader has
 // not landed yet are listed with Available=false so the page says so.
+// kindCatalogue is a procedure or diagnosis catalogue (internal/catalog); it
+// is recorded in catalog_versions rather than in imports.
+const kindCatalogue = "catalogue"
+
 var importKinds = map[string]bool{
+	kindCatalogue:         true,
 	store.KindFrontPage:   true,
 	store.KindOutpatient:  true,
 	store.KindDepartments: true,
@@ -104,6 +114,19 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, c *r
 	if !importKinds[kind] {
 		writeErr(w, http.StatusBadRequest, "暂不支持此类导入: "+kind, "import kind not supported yet: "+kind)
 		return
+	}
+	var catKind catalog.Kind
+	catVersion := r.URL.Query().Get("version")
+	if kind == kindCatalogue {
+		var ok bool
+		if catKind, ok = catalog.ParseKind(r.URL.Query().Get("catalog")); !ok {
+			writeErr(w, http.StatusBadRequest, "未知目录类型", "unknown catalogue kind (procedure_category, level4, minimally_invasive, day_surgery, complication)")
+			return
+		}
+		if y, err := strconv.Atoi(catVersion); err != nil || y < 1990 || y > 2100 {
+			writeErr(w, http.StatusBadRequest, "需要目录版本年份 version=YYYY", "the catalogue version year is required (version=YYYY)")
+			return
+		}
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	mr, err := r.MultipartReader()
@@ -159,7 +182,7 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, c *r
 	ir := s.imports
 	ir.mu.Lock()
 	ir.seq++
-	job := &uploadJob{ID: "upload-" + strconv.Itoa(ir.seq), Kind: kind, File: orig, Started: s.now(), Status: "running", Phase: "reading", rows: new(atomic.Int64), mu: new(sync.Mutex)}
+	job := &uploadJob{ID: "upload-" + strconv.Itoa(ir.seq), Kind: kind, File: orig, catKind: catKind, catVersion: catVersion, Started: s.now(), Status: "running", Phase: "reading", rows: new(atomic.Int64), mu: new(sync.Mutex)}
 	ir.jobs[job.ID] = job
 	ir.mu.Unlock()
 	c.audit(r, store.AuditImport, job.ID, kind+" "+orig, true)
@@ -203,6 +226,9 @@ func (ir *importRunner) run(ctx context.Context, job *uploadJob, path string) {
 		return r, rerr
 	}
 	switch job.Kind {
+	case kindCatalogue:
+		ir.runCatalogue(ctx, job, path)
+		return
 	case store.KindDepartments:
 		depts, rep, rerr := ingest.ReadDepartments(ctx, path, ingest.Options{})
 		job.rows.Store(int64(len(depts)))
@@ -300,9 +326,10 @@ func scanImport(sc interface{ Scan(...any) error }) (importRow, error) {
 }
 
 type importsResp struct {
-	Imports []importRow `json:"imports"`
-	Running []uploadJob `json:"running"`
-	Kinds   []kindInfo  `json:"kinds"`
+	Catalogs []catalogVersion `json:"catalogs"`
+	Imports  []importRow      `json:"imports"`
+	Running  []uploadJob      `json:"running"`
+	Kinds    []kindInfo       `json:"kinds"`
 }
 
 type kindInfo struct {
@@ -316,7 +343,7 @@ var uploadKinds = []kindInfo{
 	{store.KindFrontPage, "病案首页", "Front pages", true},
 	{store.KindOutpatient, "门急诊量", "Outpatient volumes", true},
 	{store.KindDepartments, "科室字典", "Departments", true},
-	{"catalogue", "手术目录", "Procedure catalogues", false},
+	{kindCatalogue, "手术操作与并发症目录", "Procedure and complication catalogues", true},
 	{"scheme", "DRG方案包与权重", "DRG scheme packs and weights", false},
 }
 
@@ -328,6 +355,10 @@ func (s *Server) handleImports(w http.ResponseWriter, r *http.Request, c *reqCtx
 	}
 	defer rows.Close()
 	out := importsResp{Imports: []importRow{}, Running: []uploadJob{}, Kinds: []kindInfo{}}
+	if out.Catalogs, err = s.catalogVersions(r.Context()); err != nil {
+		s.internalError(w, r, err)
+		return
+	}
 	for rows.Next() {
 		x, err := scanImport(rows)
 		if err != nil {
@@ -440,4 +471,76 @@ func (s *Server) handleImportErrors(w http.ResponseWriter, r *http.Request, c *r
 		ImportID int64         `json:"import_id"`
 		Errors   []importError `json:"errors"`
 	}{n, out})
+}
+
+// runCatalogue imports a catalogue version; the facts of every stay are then
+// derived again (the store drops them when a catalogue changes).
+func (ir *importRunner) runCatalogue(ctx context.Context, job *uploadJob, path string) {
+	finish := func(status, msg string, problems []string) {
+		ir.mu.Lock()
+		defer ir.mu.Unlock()
+		job.Done, job.Status, job.Message = true, status, msg
+		if len(problems) > 1000 {
+			problems = problems[:1000]
+		}
+		job.Problems = problems
+		job.setPhase("done")
+		ir.s.metrics.importDone(status)
+	}
+	rows, err := catalog.ReadFile(ctx, path)
+	if err != nil {
+		finish("failed", err.Error(), nil)
+		return
+	}
+	job.rows.Store(int64(len(rows)))
+	entries, problems, err := catalog.Parse(job.catKind, rows)
+	if err != nil {
+		finish("failed", err.Error(), problems)
+		return
+	}
+	c := catalog.New(job.catKind, job.catVersion, job.File, entries)
+	if err := ir.s.db.ImportCatalog(ctx, c); err != nil {
+		finish("failed", err.Error(), problems)
+		return
+	}
+	job.setPhase("facts")
+	if err := ir.s.refreshFacts(ctx); err != nil {
+		ir.s.log.Error("refresh facts after catalogue import failed", "job", job.ID, "err", err)
+	}
+	ir.mu.Lock()
+	job.RowsGood, job.RowsBad = len(entries), len(problems)
+	ir.mu.Unlock()
+	finish("ok", c.Label(), problems)
+}
+
+type catalogVersion struct {
+	Kind     string `json:"kind"`
+	Version  string `json:"version"`
+	Source   string `json:"source"`
+	Entries  int    `json:"entries"`
+	Imported string `json:"imported_at"`
+}
+
+func (s *Server) catalogVersions(ctx context.Context) ([]catalogVersion, error) {
+	out := []catalogVersion{}
+	if ti := s.tableInfo(ctx, "catalog_versions", "kind", "version"); !ti.hasCols {
+		return out, nil
+	}
+	rows, err := s.db.SQL().QueryContext(ctx, `SELECT kind, version, coalesce(source, ''), coalesce(entries, 0), imported_at FROM catalog_versions ORDER BY imported_at DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("read catalogue versions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c catalogVersion
+		var at sql.NullTime
+		if err := rows.Scan(&c.Kind, &c.Version, &c.Source, &c.Entries, &at); err != nil {
+			return nil, fmt.Errorf("read catalogue versions: %w", err)
+		}
+		if at.Valid {
+			c.Imported = at.Time.Format("2006-01-02 15:04:05")
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
