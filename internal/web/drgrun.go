@@ -57,7 +57,7 @@ func (s *Server) schemes(ctx context.Context) (installed []*drg.Scheme, demo *dr
 }
 
 // groupAndCheck regroups the store and runs the quality rules over the stays
-// of one import.
+// of one import (importID 0: regroup only).
 func (s *Server) groupAndCheck(ctx context.Context, importID int64, phase func(string)) error {
 	installed, demo, err := s.schemes(ctx)
 	if err != nil {
@@ -66,6 +66,9 @@ func (s *Server) groupAndCheck(ctx context.Context, importID int64, phase func(s
 	phase("grouping")
 	if _, err := drgrun.GroupStore(ctx, s.db, drgrun.GroupStoreOptions{Schemes: installed, Fallback: demo}); err != nil {
 		return fmt.Errorf("DRG分组 group: %w", err)
+	}
+	if importID == 0 {
+		return nil
 	}
 	phase("checking")
 	rows, err := s.db.SQL().QueryContext(ctx, `SELECT stay_id FROM stays WHERE import_id = ?`, importID)

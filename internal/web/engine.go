@@ -61,6 +61,9 @@ func (s *Server) invalidate() {
 	s.resps.invalidate()
 	s.names.invalidate()
 	s.stays.invalidate()
+	s.tables.mu.Lock()
+	s.tables.m = nil
+	s.tables.mu.Unlock()
 }
 
 // refreshFacts derives the case-level facts of stays that have none (after an

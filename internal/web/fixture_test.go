@@ -53,7 +53,7 @@ func fixtureStays() []frontpage.Stay {
 					IDNumber: fmt.Sprintf("37010219800101%04d", i), Address: "山东省济南市历下区测试路" + fmt.Sprint(i) + "号", Phone: "13800138000",
 					AdmTime: adm, DisTime: adm.AddDate(0, 0, los), AdmDept: d, DisDept: d, LOS: frontpage.Some(los),
 					DischargeWay: "1", Coder: []string{"王编码", "李编码"}[i%2],
-					Diagnoses: []frontpage.Diagnosis{{Code: "I21.000", Name: "急性心肌梗死", POA: "1"}},
+					Diagnoses: []frontpage.Diagnosis{{Code: "I47.100", Name: "室上性心动过速", POA: "1"}},
 				}
 				if i%10 == 0 {
 					s.DischargeWay = frontpage.DischargeDeath

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/yardstick-health/yardstick/internal/catalog"
+	"github.com/yardstick-health/yardstick/internal/drg"
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 	"github.com/yardstick-health/yardstick/internal/ingest"
 	"github.com/yardstick-health/yardstick/internal/store"
@@ -49,6 +50,7 @@ type uploadJob struct {
 	mu         *sync.Mutex // guards Phase and Warning while running
 	catKind    catalog.Kind
 	catVersion string
+	schemeID   string
 }
 
 func (j *uploadJob) setPhase(p string) {
@@ -101,6 +103,8 @@ const kindCatalogue = "catalogue"
 
 var importKinds = map[string]bool{
 	kindCatalogue:         true,
+	kindScheme:            true,
+	kindWeights:           true,
 	store.KindFrontPage:   true,
 	store.KindOutpatient:  true,
 	store.KindDepartments: true,
@@ -117,6 +121,11 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, c *r
 	}
 	var catKind catalog.Kind
 	catVersion := r.URL.Query().Get("version")
+	schemeID := r.URL.Query().Get("scheme")
+	if kind == kindWeights && !drg.ValidID(schemeID) {
+		writeErr(w, http.StatusBadRequest, "需要方案编号 scheme=ID", "the scheme id is required (scheme=ID)")
+		return
+	}
 	if kind == kindCatalogue {
 		var ok bool
 		if catKind, ok = catalog.ParseKind(r.URL.Query().Get("catalog")); !ok {
@@ -150,7 +159,12 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, c *r
 		}
 		orig = filepath.Base(part.FileName())
 		ext := strings.ToLower(filepath.Ext(orig))
-		if ext != ".csv" && ext != ".xlsx" && ext != ".txt" && ext != ".tsv" {
+		if kind == kindScheme && ext != ".zip" {
+			part.Close()
+			writeErr(w, http.StatusBadRequest, "方案包请上传zip压缩包", "upload a scheme pack as a .zip of its folder")
+			return
+		}
+		if kind != kindScheme && ext != ".csv" && ext != ".xlsx" && ext != ".txt" && ext != ".tsv" {
 			part.Close()
 			writeErr(w, http.StatusBadRequest, "只支持CSV或XLSX文件", "only CSV or XLSX files are accepted")
 			return
@@ -182,7 +196,7 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, c *r
 	ir := s.imports
 	ir.mu.Lock()
 	ir.seq++
-	job := &uploadJob{ID: "upload-" + strconv.Itoa(ir.seq), Kind: kind, File: orig, catKind: catKind, catVersion: catVersion, Started: s.now(), Status: "running", Phase: "reading", rows: new(atomic.Int64), mu: new(sync.Mutex)}
+	job := &uploadJob{ID: "upload-" + strconv.Itoa(ir.seq), Kind: kind, File: orig, catKind: catKind, catVersion: catVersion, schemeID: schemeID, Started: s.now(), Status: "running", Phase: "reading", rows: new(atomic.Int64), mu: new(sync.Mutex)}
 	ir.jobs[job.ID] = job
 	ir.mu.Unlock()
 	c.audit(r, store.AuditImport, job.ID, kind+" "+orig, true)
@@ -228,6 +242,9 @@ func (ir *importRunner) run(ctx context.Context, job *uploadJob, path string) {
 	switch job.Kind {
 	case kindCatalogue:
 		ir.runCatalogue(ctx, job, path)
+		return
+	case kindScheme, kindWeights:
+		ir.runScheme(ctx, job, path)
 		return
 	case store.KindDepartments:
 		depts, rep, rerr := ingest.ReadDepartments(ctx, path, ingest.Options{})
@@ -344,7 +361,8 @@ var uploadKinds = []kindInfo{
 	{store.KindOutpatient, "门急诊量", "Outpatient volumes", true},
 	{store.KindDepartments, "科室字典", "Departments", true},
 	{kindCatalogue, "手术操作与并发症目录", "Procedure and complication catalogues", true},
-	{"scheme", "DRG方案包与权重", "DRG scheme packs and weights", false},
+	{kindScheme, "DRG方案包（zip）", "DRG scheme pack (zip)", true},
+	{kindWeights, "DRG权重表", "DRG weight table", true},
 }
 
 func (s *Server) handleImports(w http.ResponseWriter, r *http.Request, c *reqCtx) {
@@ -471,6 +489,50 @@ func (s *Server) handleImportErrors(w http.ResponseWriter, r *http.Request, c *r
 		ImportID int64         `json:"import_id"`
 		Errors   []importError `json:"errors"`
 	}{n, out})
+}
+
+// runScheme installs a pack or a weight table, then regroups the store.
+func (ir *importRunner) runScheme(ctx context.Context, job *uploadJob, path string) {
+	var msg string
+	var problems []string
+	var err error
+	if job.Kind == kindScheme {
+		tmp, terr := os.MkdirTemp(ir.s.cfg.UploadDir, "yardstick-pack-*")
+		if terr != nil {
+			err = terr
+		} else {
+			defer os.RemoveAll(tmp)
+			var id string
+			id, problems, err = ir.s.installPack(ctx, path, tmp)
+			msg = "已安装方案 installed scheme " + id
+		}
+	} else {
+		var data []byte
+		if data, err = os.ReadFile(path); err == nil {
+			msg, err = ir.s.addWeights(ctx, job.schemeID, job.File, data)
+		}
+	}
+	if err == nil {
+		// Regroup with the new scheme or weights (no new stays to check).
+		if gerr := ir.s.groupAndCheck(ctx, 0, job.setPhase); gerr != nil {
+			job.setWarning("已安装，但重新分组失败 installed, but regrouping failed: " + gerr.Error())
+		}
+		job.setPhase("facts")
+		if ferr := ir.s.refreshFacts(ctx); ferr != nil {
+			ir.s.log.Error("refresh facts after scheme upload failed", "job", job.ID, "err", ferr)
+		}
+	}
+	ir.mu.Lock()
+	defer ir.mu.Unlock()
+	if len(problems) > 1000 {
+		problems = problems[:1000]
+	}
+	job.Done, job.Status, job.Message, job.Problems = true, "ok", msg, problems
+	if err != nil {
+		job.Status, job.Message = "failed", err.Error()
+	}
+	job.setPhase("done")
+	ir.s.metrics.importDone(job.Status)
 }
 
 // runCatalogue imports a catalogue version; the facts of every stay are then

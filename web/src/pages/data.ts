@@ -11,7 +11,13 @@ export async function dataPage(main: HTMLElement) {
   const catSel = h('select', { name: 'catalog' }, catKinds.map(([k, zh, en]) => h('option', { value: k }, t(zh, en)))) as HTMLSelectElement;
   const catVer = h('input', { name: 'version', placeholder: t('版本年份', 'version year'), value: String(new Date().getFullYear()), style: { width: '90px' } }) as HTMLInputElement;
   const catBox = h('span.cat-fields', { style: { display: 'none' } }, catSel, catVer);
-  kind.addEventListener('change', () => { catBox.style.display = kind.value === 'catalogue' ? '' : 'none'; });
+  const schemeId = h('input', { name: 'scheme', placeholder: t('方案编号，如 chs-drg-1.1', 'scheme id, e.g. chs-drg-1.1'), style: { width: '200px', display: 'none' } }) as HTMLInputElement;
+  const file0 = () => file;
+  kind.addEventListener('change', () => {
+    catBox.style.display = kind.value === 'catalogue' ? '' : 'none';
+    schemeId.style.display = kind.value === 'weights' ? '' : 'none';
+    file0().accept = kind.value === 'scheme' ? '.zip' : '.csv,.xlsx,.txt,.tsv';
+  });
   const bar = h('div.progress-bar');
   const progress = h('div.progress', bar);
   const setProgress = (frac: number, text: string) => { bar.style.width = Math.round(frac * 100) + '%'; status.textContent = text; };
@@ -23,7 +29,8 @@ export async function dataPage(main: HTMLElement) {
     fd.append('file', file.files[0]);
     try {
       setProgress(0, t('上传中…', 'Uploading…'));
-      const extra = kind.value === 'catalogue' ? '&catalog=' + encodeURIComponent(catSel.value) + '&version=' + encodeURIComponent(catVer.value) : '';
+      const extra = kind.value === 'catalogue' ? '&catalog=' + encodeURIComponent(catSel.value) + '&version=' + encodeURIComponent(catVer.value)
+        : kind.value === 'weights' ? '&scheme=' + encodeURIComponent(schemeId.value.trim()) : '';
       let job = await upload('/imports?kind=' + encodeURIComponent(kind.value) + extra, fd, (f) => setProgress(f * 0.5, t(`上传中… ${Math.round(f * 100)}%`, `Uploading… ${Math.round(f * 100)}%`)));
       const phases: Record<string, [number, string, string]> = {
         reading: [0.55, '读取与导入中…', 'Reading and importing…'], grouping: [0.7, 'DRG 分组中…', 'DRG grouping…'],
@@ -41,9 +48,13 @@ export async function dataPage(main: HTMLElement) {
       if (job.warning) status.textContent += ' · ' + job.warning;
       if (job.kind === 'catalogue') {
         status.textContent = job.status === 'ok' ? t(`目录导入完成：${job.message}，${job.rows_good} 条，问题行 ${job.rows_bad}`, `Catalogue imported: ${job.message}, ${job.rows_good} entries, ${job.rows_bad} problem rows`) : t('目录导入失败：', 'Catalogue import failed: ') + job.message;
-        clear(errorsBox, job.problems.length ? h('section.panel', h('div.panel-head', h('h2', t('目录问题行', 'Catalogue problem rows'))), h('ul.notes', job.problems.map((p: string) => h('li', p)))) : null);
+      } else if (job.kind === 'scheme' || job.kind === 'weights') {
+        status.textContent = (job.status === 'ok' ? t('完成并已重新分组：', 'Done, store regrouped: ') : t('失败：', 'Failed: ')) + job.message + (job.warning ? ' · ' + job.warning : '');
       }
-      if (job.import_id && job.kind !== 'catalogue') await showErrors(job.import_id);
+      if (['catalogue', 'scheme', 'weights'].includes(job.kind)) {
+        clear(errorsBox, job.problems.length ? h('section.panel', h('div.panel-head', h('h2', t('问题与警告', 'Problems and warnings'))), h('ul.notes', job.problems.map((p: string) => h('li', p)))) : null);
+      }
+      if (job.import_id && !['catalogue', 'scheme', 'weights'].includes(job.kind)) await showErrors(job.import_id);
       await refreshHistory();
     } catch (ex) {
       status.textContent = ex instanceof APIError ? t(ex.message, ex.en) : String(ex);
@@ -84,7 +95,7 @@ export async function dataPage(main: HTMLElement) {
   await refreshHistory();
   clear(main,
     h('div.page-head', h('h1', t('数据管理', 'Data')), h('span.sub', t('上传病案首页、门急诊量、科室字典（CSV/XLSX，UTF-8或GBK，国家接口代码、中文或拼音表头）；首页导入后自动DRG分组与质控', 'Upload front pages, outpatient volumes and departments (CSV/XLSX, UTF-8 or GBK, national codes, Chinese or pinyin headers); front pages are then grouped and checked'))),
-    h('section.panel', h('form.upload', { onsubmit: start }, h('label', t('类型', 'Kind')), kind, catBox, file, h('button.btn.primary', { type: 'submit' }, t('上传并导入', 'Upload and import'))), progress, status),
+    h('section.panel', h('form.upload', { onsubmit: start }, h('label', t('类型', 'Kind')), kind, catBox, schemeId, file, h('button.btn.primary', { type: 'submit' }, t('上传并导入', 'Upload and import'))), progress, status),
     notice(t('同一机构+病案号+住院次数的病例会被新导入的版本替换，相关的DRG与质控结果一并删除。', 'A stay with the same organisation + MRN + admission number is replaced by the new import, together with its DRG and quality results.')),
     errorsBox,
     h('section.panel', h('div.panel-head', h('h2', t('导入历史', 'Import history'))), history));
