@@ -41,7 +41,7 @@ type uploadJob struct {
 	RowsBad  int       `json:"rows_bad"`
 	Inserted int64     `json:"inserted"`
 	Replaced int64     `json:"replaced"`
-	Phase    string    `json:"phase"` // reading, grouping, checking, facts, done
+	Phase    string    `json:"phase"` // queued, reading, grouping, checking, facts, done
 	Warning  string    `json:"warning"`
 
 	Problems []string `json:"problems"` // catalogue rows that could not be read
@@ -66,11 +66,15 @@ func (j *uploadJob) setWarning(w string) {
 }
 
 type importRunner struct {
-	s    *Server
-	mu   sync.Mutex
-	seq  int
-	jobs map[string]*uploadJob
-	wg   sync.WaitGroup
+	s *Server
+	// runMu runs one upload at a time: an import, the regrouping and the
+	// checks all write, and DuckDB would abort one of two concurrent
+	// writers with a conflict.
+	runMu sync.Mutex
+	mu    sync.Mutex
+	seq   int
+	jobs  map[string]*uploadJob
+	wg    sync.WaitGroup
 }
 
 func newImportRunner(s *Server) *importRunner {
@@ -196,7 +200,7 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, c *r
 	ir := s.imports
 	ir.mu.Lock()
 	ir.seq++
-	job := &uploadJob{ID: "upload-" + strconv.Itoa(ir.seq), Kind: kind, File: orig, catKind: catKind, catVersion: catVersion, schemeID: schemeID, Started: s.now(), Status: "running", Phase: "reading", rows: new(atomic.Int64), mu: new(sync.Mutex)}
+	job := &uploadJob{ID: "upload-" + strconv.Itoa(ir.seq), Kind: kind, File: orig, catKind: catKind, catVersion: catVersion, schemeID: schemeID, Started: s.now(), Status: "running", Phase: "queued", rows: new(atomic.Int64), mu: new(sync.Mutex)}
 	ir.jobs[job.ID] = job
 	ir.mu.Unlock()
 	c.audit(r, store.AuditImport, job.ID, kind+" "+orig, true)
@@ -204,6 +208,9 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, c *r
 	go func() {
 		defer ir.wg.Done()
 		defer os.Remove(tmp)
+		ir.runMu.Lock()
+		defer ir.runMu.Unlock()
+		job.setPhase("reading")
 		// The import outlives the request but not the server: it runs on a
 		// context detached from the request.
 		ir.run(context.WithoutCancel(r.Context()), job, tmp)

@@ -33,6 +33,7 @@ export async function dataPage(main: HTMLElement) {
         : kind.value === 'weights' ? '&scheme=' + encodeURIComponent(schemeId.value.trim()) : '';
       let job = await upload('/imports?kind=' + encodeURIComponent(kind.value) + extra, fd, (f) => setProgress(f * 0.5, t(`上传中… ${Math.round(f * 100)}%`, `Uploading… ${Math.round(f * 100)}%`)));
       const phases: Record<string, [number, string, string]> = {
+        queued: [0.5, '排队等待前一个导入完成…', 'Queued behind another import…'],
         reading: [0.55, '读取与导入中…', 'Reading and importing…'], grouping: [0.7, 'DRG 分组中…', 'DRG grouping…'],
         checking: [0.8, '质控检查中…', 'Running quality checks…'], facts: [0.9, '计算指标…', 'Computing indicators…'],
       };
