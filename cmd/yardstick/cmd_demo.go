@@ -9,8 +9,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/yardstick-health/yardstick/internal/drg"
+	"github.com/yardstick-health/yardstick/internal/drgrun"
+	"github.com/yardstick-health/yardstick/internal/qc"
 	"github.com/yardstick-health/yardstick/internal/store"
 	"github.com/yardstick-health/yardstick/internal/synth"
+	"github.com/yardstick-health/yardstick/internal/web"
 )
 
 func init() {
@@ -18,19 +22,23 @@ func init() {
 		Name:    "demo",
 		Summary: "一键演示：生成模拟医院并导入 one-command demo: generate a synthetic hospital and load it",
 		Usage: `用法 usage:
-  yardstick demo [--dir DIR] [--scale 0.05] [--no-serve]
+  yardstick demo [--dir DIR] [--scale 0.05] [--addr 127.0.0.1:8080] [--no-serve]
 
 生成 tertiary-general 模拟医院两年的数据（默认规模 0.05，双核机器一分钟内完成），
-导入到 DIR 中新建的数据库，并打印摘要（与该医院公布的年度数据对照）。
+导入到 DIR 中新建的数据库，进行 DRG 分组（内置演示方案）、病案首页质控和指标计算，
+打印摘要（与该医院公布的年度数据对照），然后启动仪表盘并打印网址和管理员登录信息。
 Generates two years of the tertiary-general synthetic hospital (scale 0.05 by
 default: well under a minute on two cores), imports it into a fresh store in
-DIR and prints a summary next to the published figures it is calibrated to.
-All patients are synthetic.
+DIR, groups it with CHS-DRG (embedded demo pack), runs the front-page quality
+checks and derives the indicator facts, prints a summary next to the published
+figures it is calibrated to, then serves the dashboard and prints the URL and
+the administrator login. All patients are synthetic.
 
 参数 flags:
   --dir DIR      工作目录 working directory (default ./yardstick-demo); DIR/yardstick.duckdb is recreated
   --scale X      规模系数 volume multiplier (default 0.05)
   --seed N       随机种子 seed (default 1)
+  --addr ADDR    仪表盘地址 dashboard address (default 127.0.0.1:8080)
   --no-serve     不启动网页服务 do not start the dashboard
 `,
 		Run: runDemo,
@@ -49,6 +57,9 @@ type demoState struct {
 	years   []int
 	synth   *synth.Result
 	db      *store.DB
+	addr    string
+	groups  *drgrun.GroupStoreSummary
+	check   *qc.Summary
 }
 
 // demoStep is one stage of the demo. The demo is a list of steps so later
@@ -61,7 +72,11 @@ type demoStep struct {
 var demoSteps = []demoStep{
 	{"生成模拟医院 generate the synthetic hospital", demoGenerate},
 	{"导入数据库 import into the store", demoImport},
+	{"DRG 分组 group with CHS-DRG", demoGroup},
+	{"病案首页质控 front-page quality checks", demoCheck},
+	{"病例事实与指标 case facts for the indicators", demoFacts},
 	{"摘要 summary", demoSummary},
+	{"启动仪表盘 start the dashboard", demoServe},
 }
 
 func runDemo(ctx context.Context, env *cliEnv, args []string) error {
@@ -71,6 +86,7 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 	scale := fs.Float64("scale", 0.05, "")
 	seed := fs.Uint64("seed", 1, "")
 	noServe := fs.Bool("no-serve", false, "")
+	addr := fs.String("addr", "127.0.0.1:8080", "")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usagef("%v", err)
@@ -82,7 +98,7 @@ func runDemo(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("--scale 必须在 0 和 10 之间 must be in (0, 10]")
 	}
 	st := &demoState{env: env, dir: *dir, dataDir: filepath.Join(*dir, "data"), dbPath: filepath.Join(*dir, "yardstick.duckdb"),
-		scale: *scale, seed: *seed, serve: !*noServe}
+		scale: *scale, seed: *seed, serve: !*noServe, addr: *addr}
 	defer func() {
 		if st.db != nil {
 			st.db.Close()
@@ -148,9 +164,64 @@ func demoImport(ctx context.Context, st *demoState) error {
 func demoSummary(ctx context.Context, st *demoState) error {
 	w := st.env.Stdout
 	printSynthSummary(w, st.synth)
-	fmt.Fprintf(w, "数据 data: %s\n数据库 store: %s\n", st.dataDir, st.dbPath)
-	if st.serve {
-		fmt.Fprintln(w, "（网页服务尚未接入演示；the dashboard step is not wired into the demo yet: run 'yardstick serve --db "+st.dbPath+"'）")
+	if g := st.groups; g != nil {
+		fmt.Fprintf(w, "DRG: 入组 grouped %d / %d, 0000 %d, DRG 组数 groups %d, CMI %.2f（演示方案 demo pack %s, %s权重 weights；正式使用请导入所在地区的方案 import your region's scheme: yardstick scheme import DIR）\n",
+			g.Grouped, g.Stays, g.Ungroupable, g.DRGCount, g.CMI, drg.DemoID, demoWeightRegion)
 	}
+	if c := st.check; c != nil {
+		fmt.Fprintf(w, "质控 quality: %d 份首页 front pages, 错误 errors %d, 警告 warnings %d\n",
+			c.Stays, c.BySeverity[qc.Error], c.BySeverity[qc.Warning])
+	}
+	fmt.Fprintf(w, "数据 data: %s\n数据库 store: %s\n", st.dataDir, st.dbPath)
+	fmt.Fprintf(w, "年度报告 annual report: yardstick report --db %s --year %d --out report.html\n", st.dbPath, st.years[len(st.years)-1])
 	return nil
+}
+
+// demoWeightRegion picks one of the regional relative-weight tables shipped
+// with the demo pack, so the demo shows a CMI against published weights
+// rather than weights derived from its own synthetic costs (which would put
+// the hospital's CMI at 1 by construction).
+const demoWeightRegion = "临沂"
+
+func demoGroup(ctx context.Context, st *demoState) error {
+	demo, err := drg.DemoScheme()
+	if err != nil {
+		return err
+	}
+	sum, err := drgrun.GroupStore(ctx, st.db, drgrun.GroupStoreOptions{Fallback: demo, Weights: drgrun.WeightsAuto, Region: demoWeightRegion})
+	if err != nil {
+		return err
+	}
+	st.groups = sum
+	return nil
+}
+
+func demoCheck(ctx context.Context, st *demoState) error {
+	e, err := qc.New(qc.Options{})
+	if err != nil {
+		return err
+	}
+	run, err := st.db.RunCheck(ctx, e, store.CheckOptions{})
+	if err != nil {
+		return err
+	}
+	st.check = run.Summary
+	return nil
+}
+
+func demoFacts(ctx context.Context, st *demoState) error {
+	lib, err := st.db.Catalogs(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = st.db.RefreshFacts(ctx, lib)
+	return err
+}
+
+func demoServe(ctx context.Context, st *demoState) error {
+	if !st.serve {
+		fmt.Fprintf(st.env.Stdout, "仪表盘 dashboard: yardstick serve --db %s\n", st.dbPath)
+		return nil
+	}
+	return ServeStore(ctx, st.env, st.db, web.Config{Addr: st.addr})
 }
