@@ -281,6 +281,28 @@ func TestBrowserDeptHead(t *testing.T) {
 	if !strings.Contains(text, f.dept) {
 		t.Errorf("overview scope does not name %s", f.dept)
 	}
+	// The registry shows the head's department as the value column.
+	run(t, ctx, "open registry", chromedp.Navigate(f.ts.URL+"/#/indicators"))
+	text = waitText(t, ctx, "指标库")
+	var name string
+	if err := f.db.SQL().QueryRow(`SELECT dept_name FROM departments WHERE dept_code = ?`, f.dept).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, name) {
+		t.Errorf("registry of the head of %s lacks the column %q", f.dept, name)
+	}
+	screenshot(t, ctx, "15-depthead-registry")
+	// The head's stay list holds only their department, and search works.
+	run(t, ctx, "open stays", chromedp.Navigate(f.ts.URL+"/#/stays"))
+	waitText(t, ctx, "病例清单")
+	run(t, ctx, "stay rows", chromedp.WaitVisible(chromedp.CSS(`table.data tbody tr`)))
+	depts, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...new Set([...document.querySelectorAll('table.data tbody tr')].map(r => r.children[6].innerText))]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(depts) != 1 || depts[0] != name {
+		t.Errorf("department head's stay list shows departments %q, want only %q", depts, name)
+	}
 	run(t, ctx, "open other stay", chromedp.Navigate(fmt.Sprintf("%s/#/stays/%d", f.ts.URL, other)))
 	waitText(t, ctx, "病例不存在或无权查看")
 	screenshot(t, ctx, "13-depthead-denied")

@@ -16,8 +16,10 @@ export async function staysPage(main: HTMLElement, params: URLSearchParams) {
   } else if (q.filter === 'lowrisk_death') title = t('低风险组死亡病例', 'Deaths in low-risk DRGs');
   const scope = [q.year + t('年', ''), q.month ? q.month + t('月', '') : '', q.dept ? deptName(q.dept) : t('全部科室', 'all departments')].filter(Boolean).join(' · ');
   const toggle = unmask ? { ...Object.fromEntries(params), unmask: '' } : { ...Object.fromEntries(params), unmask: '1' };
+  const search = h('form.search', { onsubmit: (e: Event) => { e.preventDefault(); const p = new URLSearchParams(params); const v = (search.querySelector('input') as HTMLInputElement).value.trim(); if (v) p.set('q', v); else p.delete('q'); location.hash = '#/stays?' + p.toString(); } },
+    h('input', { type: 'search', value: q.q, placeholder: t('病案号或主要诊断编码前缀', 'MRN or principal-diagnosis code prefix') }), h('button.btn', { type: 'submit' }, t('查找', 'Search')));
   clear(main,
-    h('div.page-head', h('h1', title), h('span.sub', scope), h('span.spacer'),
+    h('div.page-head', h('h1', title), h('span.sub', scope), h('span.spacer'), search,
       state.me?.can_view_identity ? h('a.btn', { href: '#/stays' + qs(toggle) }, unmask ? t('隐藏身份', 'Mask identities') : t('显示身份（留痕）', 'Show identities (audited)')) : null),
     h('section.panel', table<any>([
       { key: 'id', label: t('病例', 'Stay'), num: true, render: (x) => h('a', { href: `#/stays/${x.id}` }, String(x.id)) },
