@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/xuri/excelize/v2"
 
@@ -76,5 +75,3 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, c *reqCtx, name 
 		s.log.Warn("export write failed", "name", name, "err", err)
 	}
 }
-
-var _ = strconv.Itoa

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
-	"github.com/yardstick-health/yardstick/internal/store"
 )
 
 type okResp struct {
@@ -145,5 +143,3 @@ func pathID(r *http.Request, name string) (int64, bool) {
 	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	return n, err == nil && n > 0
 }
-
-var _ = store.RoleAdmin

@@ -48,7 +48,7 @@ export interface Me {
 
 export interface KPI {
   id: string; name_cn: string; name_en: string; unit: string; direction: string; catalogue: string;
-  definition_cn: string; definition_en: string; needs_drg: boolean; drill_cn: string;
+  definition_cn: string; definition_en: string; needs_drg: boolean;
   value: number | null; prev_year: number | null; yoy: number | null; month: number;
   month_value: number | null; prev_month_value: number | null; mom: number | null;
 }
