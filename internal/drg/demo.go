@@ -5,34 +5,89 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 )
 
 // The demo pack is generated from the national tables (a folder laid out like
 // ../shared/reference/chs-drg-1.1) by BuildDemoPack; TestDemoPackMatchesNational
 // checks the embedded copy against a fresh build whenever the tables are present.
-//go:generate go run ./gendemo -src ../../../shared/reference/chs-drg-1.1 -out demo
+// To re-derive the ADRG list from the synthetic hospitals as well, run
+// go run ./gendemo -src ../../../shared/reference/chs-drg-1.1 -adrgs gendemo/adrgs.txt -out demo -derive
+//go:generate go run ./gendemo -src ../../../shared/reference/chs-drg-1.1 -adrgs gendemo/adrgs.txt -out demo
 
 //go:embed all:demo
 var demoFS embed.FS
 
-// DemoADRGs are the ADRGs of the embedded demo pack: what a synthetic general
-// hospital's case mix needs, with their real code lists and DRGs.
-var DemoADRGs = []string{
-	"AH1",
-	"PK1", "PR1", "PS1", "PS2", "PS3", "PS4", "PU1", "PV1",
-	"NC1", "NE1", "NZ1",
-	"BE2", "BL1", "BM1", "BR1", "BR2", "BX2",
-	"DE2", "DT1",
-	"ER1", "ES3", "ET2", "EX2",
-	"FM1", "FM3", "FR1", "FR2", "FR3", "FR4", "FU2", "FV2",
-	"GB2", "GD1", "GD2", "GE1", "GK2", "GK3", "GW1", "GZ1",
-	"HC2", "HC3", "HU1",
-	"IC2", "IF3", "IR2", "IU2",
-	"KS1",
-	"LR1", "LU1", "LX1",
-	"OB1", "OC1", "OF1", "OR1",
-	"RC1", "RE1",
+// demoADRGList is the ADRG list of the demo pack, written by gendemo -derive.
+//
+//go:embed gendemo/adrgs.txt
+var demoADRGList string
+
+// DemoADRGs are the ADRGs of the embedded demo pack (gendemo/adrgs.txt):
+// every ADRG the synthetic hospitals of internal/synth group into under the
+// full national tables, plus a few pinned by hand, with their real code lists
+// and DRGs.
+var DemoADRGs = mustDemoADRGs()
+
+func mustDemoADRGs() []string {
+	entries, err := ParseDemoADRGList(demoADRGList)
+	if err != nil {
+		panic("gendemo/adrgs.txt: " + err.Error())
+	}
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = e.ADRG
+	}
+	return out
+}
+
+// DemoADRGEntry is one line of the demo ADRG list file: the ADRG and either
+// the number of synthetic stays it was derived from or Pinned.
+type DemoADRGEntry struct {
+	ADRG   string
+	Stays  int
+	Pinned bool
+	Name   string
+}
+
+// ParseDemoADRGList reads the demo ADRG list format: one ADRG a line,
+// "ADRG<TAB>stays|pinned<TAB>name", blank lines and lines starting with #
+// ignored. Duplicates and malformed lines are errors.
+func ParseDemoADRGList(text string) ([]DemoADRGEntry, error) {
+	var out []DemoADRGEntry
+	seen := map[string]bool{}
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		f := strings.SplitN(line, "\t", 3)
+		if len(f) < 2 || len(f[0]) != 3 {
+			return nil, fmt.Errorf("line %d: want ADRG<TAB>stays|pinned<TAB>name, got %q", i+1, line)
+		}
+		e := DemoADRGEntry{ADRG: f[0]}
+		if len(f) == 3 {
+			e.Name = f[2]
+		}
+		if f[1] == "pinned" {
+			e.Pinned = true
+		} else if n, err := strconv.Atoi(f[1]); err == nil && n > 0 {
+			e.Stays = n
+		} else {
+			return nil, fmt.Errorf("line %d: %q is neither a stay count nor \"pinned\"", i+1, f[1])
+		}
+		if seen[e.ADRG] {
+			return nil, fmt.Errorf("line %d: ADRG %s listed twice", i+1, e.ADRG)
+		}
+		seen[e.ADRG] = true
+		out = append(out, e)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no ADRGs listed")
+	}
+	return out, nil
 }
 
 var (
@@ -93,15 +148,43 @@ This pack is a SUBSET of the national CHS-DRG 1.1 scheme (%d ADRGs / %d DRGs), s
 product runs without the full tables. Cases outside the subset get 0000 or a different group
 than under the full scheme. Import the full official scheme for real use (see docs/drg.md).
 
+Which ADRGs: every ADRG that the synthetic hospitals of ` + "`yardstick demo` / `yardstick synth`" + `
+(all profiles, both demo years) fall into when grouped with the full national tables, plus a
+few pinned by hand — listed in internal/drg/gendemo/adrgs.txt, re-derived with
+` + "`go run ./gendemo -derive`" + ` (see docs/drg.md). Real hospital data will hit ADRGs outside it.
+
 Included: the MDC entry rules and complete main-diagnosis lists of the MDCs below, the complete
 CC/MCC list, exclusion tables and OR-procedure list, and for each ADRG its real code lists and
-DRGs, copied unchanged from the national tables by BuildDemoPack (internal/drg/demo.go).
+DRGs, copied unchanged from the national tables by BuildDemoPack (internal/drg/demo.go), and
+the regional weight rows of those DRGs.
 
-ADRGs: %v
-
+ADRGs:
+%s
 Data: CHS-DRG 1.1 (NHSA) as published in tables by the OpenDRG project (Apache-2.0,
 github.com/OpenDRG), see LICENSE-Apache-2.0.
 `
+
+// wrapList joins items with spaces into lines of at most width bytes.
+func wrapList(items []string, width int) string {
+	var b strings.Builder
+	n := 0
+	for _, it := range items {
+		if n > 0 && n+1+len(it) > width {
+			b.WriteByte('\n')
+			n = 0
+		}
+		if n > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(it)
+		n += len(it)
+	}
+	if n > 0 {
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
 
 // BuildDemoPack derives the demo pack from a national pack: the ADRGs in
 // DemoADRGs with their code lists and DRGs, the MDCs they belong to (entry
@@ -111,8 +194,14 @@ github.com/OpenDRG), see LICENSE-Apache-2.0.
 // matter). Weight rows of the kept DRGs are carried along. Output is
 // deterministic so the embedded copy can be compared with a fresh build.
 func BuildDemoPack(nat *Pack) (*Pack, error) {
+	return BuildDemoPackFrom(nat, DemoADRGs)
+}
+
+// BuildDemoPackFrom is BuildDemoPack with an explicit ADRG list (gendemo uses
+// it right after re-deriving the list).
+func BuildDemoPackFrom(nat *Pack, adrgs []string) (*Pack, error) {
 	keep := map[string]bool{}
-	for _, a := range DemoADRGs {
+	for _, a := range adrgs {
 		keep[a] = true
 	}
 	out := &Pack{
@@ -137,7 +226,7 @@ func BuildDemoPack(nat *Pack) (*Pack, error) {
 			mdcKeep[a.MDC] = true
 		}
 	}
-	for _, a := range DemoADRGs {
+	for _, a := range adrgs {
 		if !found[a] {
 			return nil, fmt.Errorf("demo ADRG %s 不在国家方案中 not in the national pack", a)
 		}
@@ -252,7 +341,11 @@ func BuildDemoPack(nat *Pack) (*Pack, error) {
 	for i := range out.MDCs {
 		out.MDCs[i].MainDxCount = counts[out.MDCs[i].MDC]
 	}
-	out.Extra["README.md"] = []byte(fmt.Sprintf(demoReadme, len(DemoADRGs), len(keepDRG), len(DemoADRGs), len(keepDRG), DemoADRGs))
+	order := make([]string, len(out.ADRGs))
+	for i, a := range out.ADRGs {
+		order[i] = a.ADRG
+	}
+	out.Extra["README.md"] = []byte(fmt.Sprintf(demoReadme, len(order), len(keepDRG), len(order), len(keepDRG), wrapList(order, 96)))
 	if lic, ok := nat.Extra["LICENSE-Apache-2.0"]; ok {
 		out.Extra["LICENSE-Apache-2.0"] = lic
 	}
