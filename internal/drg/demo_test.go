@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 )
 
 // loadDemoFresh reads and compiles the embedded demo pack without the
@@ -98,20 +97,11 @@ func TestParseDemoADRGList(t *testing.T) {
 	}
 }
 
-// TestDemoPackLoad measures reading + validating + compiling the embedded
-// demo pack (done once at the start of `yardstick demo` and `group` when
-// no pack is installed) and the heap the compiled scheme retains. The budget
-// is 100 ms; the best of five runs is compared so a busy shared machine does
-// not fail the test on one slow run.
-func TestDemoPackLoad(t *testing.T) {
-	best := time.Duration(1 << 62)
-	for i := 0; i < 5; i++ {
-		start := time.Now()
-		loadDemoFresh(t)
-		if d := time.Since(start); d < best {
-			best = d
-		}
-	}
+// TestDemoPackMemory checks the heap the compiled demo scheme retains (it is
+// loaded at the start of `yardstick demo` and `group` when no pack is
+// installed). Load time is measured by BenchmarkLoadDemo, not asserted here:
+// timing does not belong in pass/fail tests.
+func TestDemoPackMemory(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -119,10 +109,7 @@ func TestDemoPackLoad(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	mb := float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / (1 << 20)
-	t.Logf("demo pack load+compile: best of 5 %v; compiled scheme retains %.1f MB of heap (%+v)", best, mb, s.Stats())
-	if best > 100*time.Millisecond {
-		t.Errorf("demo pack load takes %v, budget 100 ms", best)
-	}
+	t.Logf("compiled demo scheme retains %.1f MB of heap (%+v)", mb, s.Stats())
 	if mb > 50 {
 		t.Errorf("demo scheme retains %.1f MB, budget 50 MB", mb)
 	}
