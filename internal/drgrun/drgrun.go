@@ -482,29 +482,7 @@ func top(m map[string]int, n int) []Count {
 // field mapping); callers that hold a Stay (an explain view, tests) group it
 // the same way the store grouping does.
 func InputFromStay(id int64, s *frontpage.Stay) store.GroupInput {
-	in := store.GroupInput{StayID: id, DxSystem: s.DxCodeSystem, PxSystem: s.PxCodeSystem, Cost: s.Costs[frontpage.CostTotal].V}
-	c := &in.Case
-	c.Sex, c.AgeYears, c.AgeDays = s.Sex, s.AgeYears.V, -1
-	if s.AgeDays.Valid {
-		c.AgeDays = s.AgeDays.V
-	}
-	if !s.AgeYears.Valid || s.AgeYears.V == 0 {
-		if w := s.BirthWeights[0]; w.Valid && w.V > 0 {
-			c.BirthWeight = w.V
-		} else if w := s.NewbornAdmWeight; w.Valid && w.V > 0 {
-			c.BirthWeight = w.V
-		}
-	}
-	c.LOS, c.DischargeWay, c.Dept = s.LOS.V, s.DischargeWay, s.DisDept
-	if !s.DisTime.IsZero() {
-		t := s.DisTime
-		c.Discharge = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	}
-	for _, d := range s.Diagnoses {
-		c.Diagnoses = append(c.Diagnoses, d.Code)
-	}
-	for _, p := range s.Procedures {
-		c.Procedures = append(c.Procedures, p.Code)
-	}
-	return in
+	c := drg.CaseFromStay(s)
+	c.ID = ""
+	return store.GroupInput{StayID: id, DxSystem: s.DxCodeSystem, PxSystem: s.PxCodeSystem, Cost: s.Costs[frontpage.CostTotal].V, Case: c}
 }

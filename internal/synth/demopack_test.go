@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/yardstick-health/yardstick/internal/drg"
 	"github.com/yardstick-health/yardstick/internal/frontpage"
@@ -22,26 +21,6 @@ var demoScales = map[string]float64{
 
 const demoSeed = 77
 
-// groupingCase maps a stay like drgrun.InputFromStay, the path of
-// `yardstick demo` / `group` (birth weight falls back to the newborn's
-// admission weight; discharge day set).
-func groupingCase(s *frontpage.Stay) drg.Case {
-	c := drgCase(s)
-	c.BirthWeight = 0
-	if !s.AgeYears.Valid || s.AgeYears.V == 0 {
-		if w := s.BirthWeights[0]; w.Valid && w.V > 0 {
-			c.BirthWeight = w.V
-		} else if w := s.NewbornAdmWeight; w.Valid && w.V > 0 {
-			c.BirthWeight = w.V
-		}
-	}
-	if !s.DisTime.IsZero() {
-		t := s.DisTime
-		c.Discharge = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	}
-	return c
-}
-
 // eachDemoCase streams both demo years of profile at its demo scale.
 func eachDemoCase(t *testing.T, profile string, fn func(c drg.Case, pdx string)) {
 	t.Helper()
@@ -55,7 +34,7 @@ func eachDemoCase(t *testing.T, profile string, fn func(c drg.Case, pdx string))
 	}
 	h := hospitalFor(t, profile, demoSeed, scale)
 	for _, year := range []int{p.RefYear - 1, p.RefYear} {
-		eachStay(t, h, year, func(s *frontpage.Stay) { fn(groupingCase(s), s.PrincipalDx()) })
+		eachStay(t, h, year, func(s *frontpage.Stay) { fn(drg.CaseFromStay(s), s.PrincipalDx()) })
 	}
 }
 

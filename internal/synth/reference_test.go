@@ -140,23 +140,6 @@ func nationalScheme(t testing.TB) *drg.Scheme {
 	return natScheme
 }
 
-func drgCase(s *frontpage.Stay) drg.Case {
-	c := drg.Case{ID: s.MRN, Sex: s.Sex, AgeYears: s.AgeYears.V, AgeDays: -1, LOS: s.LOS.V, DischargeWay: s.DischargeWay, Dept: s.DisDept}
-	if s.AgeDays.Valid {
-		c.AgeDays = s.AgeDays.V
-	}
-	if s.BirthWeights[0].Valid && s.AgeYears.V == 0 {
-		c.BirthWeight = s.BirthWeights[0].V
-	}
-	for _, d := range s.Diagnoses {
-		c.Diagnoses = append(c.Diagnoses, d.Code)
-	}
-	for _, p := range s.Procedures {
-		c.Procedures = append(c.Procedures, p.Code)
-	}
-	return c
-}
-
 // TestStaysGroup groups every generated stay of each profile with the full
 // CHS-DRG 1.1 tables: at least 97% must reach a DRG other than 0000.
 func TestStaysGroup(t *testing.T) {
@@ -169,7 +152,7 @@ func TestStaysGroup(t *testing.T) {
 			drgs := map[string]bool{}
 			eachStay(t, h, 2021, func(s *frontpage.Stay) {
 				n++
-				res := scheme.Group(drgCase(s))
+				res := scheme.Group(drg.CaseFromStay(s))
 				if res.Status == drg.StatusGrouped && res.DRG != "0000" {
 					grouped++
 					drgs[res.DRG] = true

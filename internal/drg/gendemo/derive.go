@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/yardstick-health/yardstick/internal/drg"
 	"github.com/yardstick-health/yardstick/internal/frontpage"
@@ -55,7 +54,7 @@ func Derive(ctx context.Context, nat *drg.Scheme, runs []SynthRun) (*Derivation,
 		for _, year := range []int{p.RefYear - 1, p.RefYear} {
 			err := h.Stays(ctx, year, synth.StreamOptions{}, func(s *frontpage.Stay, _ *synth.Defect) error {
 				d.Stays++
-				res := nat.Group(CaseFromStay(s))
+				res := nat.Group(drg.CaseFromStay(s))
 				if res.Status == drg.StatusGrouped && res.DRG != "0000" {
 					d.ADRGs[res.ADRG]++
 				} else {
@@ -70,34 +69,6 @@ func Derive(ctx context.Context, nat *drg.Scheme, runs []SynthRun) (*Derivation,
 		}
 	}
 	return d, nil
-}
-
-// CaseFromStay maps a front page to a grouping case the way
-// drgrun.InputFromStay does (that package pulls in the store, which this
-// generator does not need).
-func CaseFromStay(s *frontpage.Stay) drg.Case {
-	c := drg.Case{ID: s.MRN, Sex: s.Sex, AgeYears: s.AgeYears.V, AgeDays: -1, LOS: s.LOS.V, DischargeWay: s.DischargeWay, Dept: s.DisDept}
-	if s.AgeDays.Valid {
-		c.AgeDays = s.AgeDays.V
-	}
-	if !s.AgeYears.Valid || s.AgeYears.V == 0 {
-		if w := s.BirthWeights[0]; w.Valid && w.V > 0 {
-			c.BirthWeight = w.V
-		} else if w := s.NewbornAdmWeight; w.Valid && w.V > 0 {
-			c.BirthWeight = w.V
-		}
-	}
-	if !s.DisTime.IsZero() {
-		t := s.DisTime
-		c.Discharge = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	}
-	for _, dx := range s.Diagnoses {
-		c.Diagnoses = append(c.Diagnoses, dx.Code)
-	}
-	for _, px := range s.Procedures {
-		c.Procedures = append(c.Procedures, px.Code)
-	}
-	return c
 }
 
 // List renders the ADRG list file: the derived ADRGs with their stay counts
