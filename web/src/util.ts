@@ -59,7 +59,7 @@ export function fmtNum(v: number | null | undefined, unit = ''): string {
     case '%': return nf2.format(v) + '%';
     case '天': return nf2.format(v);
     case '元': return v >= 100000 ? nf2.format(v / 10000) + t('万', '×10k') : nf0.format(v);
-    case '人次': return v >= 100000 ? nf2.format(v / 10000) + t('万', '×10k') : nf0.format(v);
+    case '人次': return v >= 10000 ? nf2.format(v / 10000) + t('万', '×10k') : nf0.format(v);
     case 'int': case '人': case '台次': case '组': case '床日': case '例': return nf0.format(v);
     default: return Math.abs(v) >= 1000 ? nf0.format(v) : nf2.format(v);
   }
