@@ -222,7 +222,9 @@ func init() {
 			s.AdmissionNo = n
 			return nil
 		}})
-	add(text("A47", "健康卡号", "Health card number", "id", Optional, func(s *Stay) *string { return &s.HealthCard }))
+	// The health card number is the ID number in many regions, and the
+	// employer field (A29) carries an address: both identify a patient.
+	add(ident(text("A47", "健康卡号", "Health card number", "id", Optional, func(s *Stay) *string { return &s.HealthCard })))
 	add(code("A46C", "医疗付费方式", "Payment method", "demographics", "RC032", Required, func(s *Stay) *string { return &s.Payment }))
 	add(ident(text("A11", "姓名", "Patient name", "demographics", Required, func(s *Stay) *string { return &s.Name })))
 	add(code("A12C", "性别", "Sex", "demographics", "RC001", Required, func(s *Stay) *string { return &s.Sex }))
@@ -242,7 +244,7 @@ func init() {
 	add(ident(text("A26", "现住址", "Current address", "demographics", Required, func(s *Stay) *string { return &s.Address })))
 	add(ident(text("A27", "现住址电话", "Phone", "demographics", Required, func(s *Stay) *string { return &s.Phone })))
 	add(text("A28C", "现住址邮政编码", "Current address postcode", "demographics", Required, func(s *Stay) *string { return &s.Postcode }))
-	add(text("A29", "工作单位及地址", "Employer and address", "demographics", Required, func(s *Stay) *string { return &s.Employer }))
+	add(ident(text("A29", "工作单位及地址", "Employer and address", "demographics", Required, func(s *Stay) *string { return &s.Employer })))
 	add(ident(text("A30", "工作单位电话", "Employer phone", "demographics", Required, func(s *Stay) *string { return &s.EmployerPhone })))
 	add(text("A31C", "工作单位邮政编码", "Employer postcode", "demographics", Required, func(s *Stay) *string { return &s.EmployerPostcode }))
 	add(ident(text("A32", "联系人姓名", "Contact name", "demographics", Required, func(s *Stay) *string { return &s.ContactName })))

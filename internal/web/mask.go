@@ -53,18 +53,17 @@ func maskAddress(s string) string {
 	return string(r[:6]) + "****"
 }
 
-// extraIdentity lists fields the registry does not flag as identity but that
-// identify a patient in practice, so the web masks them too: the health card
-// number is the ID number in many regions, and the employer field carries an
-// address.
-var extraIdentity = map[string]func(string) string{
+// maskKind picks the mask for identity fields whose English name does not
+// say what they hold: the health card number is an ID number, the employer
+// field carries an address.
+var maskKind = map[string]func(string) string{
 	"A47": maskID,
 	"A29": maskAddress,
 }
 
 // isIdentity reports whether the web masks the field.
 func isIdentity(f *frontpage.Field) bool {
-	return f.Identity || extraIdentity[f.Code] != nil
+	return f.Identity
 }
 
 // maskField masks the value of an identity field by what the field holds.
@@ -72,7 +71,7 @@ func maskField(f *frontpage.Field, v string) string {
 	if !isIdentity(f) || v == "" {
 		return v
 	}
-	if m := extraIdentity[f.Code]; m != nil {
+	if m := maskKind[f.Code]; m != nil {
 		return m(v)
 	}
 	en := strings.ToLower(f.NameEN)
