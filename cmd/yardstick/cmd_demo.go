@@ -20,7 +20,7 @@ import (
 func init() {
 	register(&command{
 		Name:    "demo",
-		Summary: "一键演示：生成模拟医院并导入 one-command demo: generate a synthetic hospital and load it",
+		Summary: "一键演示：模拟医院→导入→质控→分组→指标→仪表盘 one-command demo: synthetic hospital to dashboard",
 		Usage: `用法 usage:
   yardstick demo [--dir DIR] [--scale 0.05] [--addr 127.0.0.1:8080] [--no-serve]
 
