@@ -172,6 +172,22 @@ func (c *reqCtx) scope() []string {
 	return c.sess.user.Depts
 }
 
+// deptFilter returns the departments a request covers: the `dept` query
+// parameter when given (refused with 403 outside the caller's scope), else
+// the caller's scope (nil = all departments). ok is false when the response
+// has been written.
+func (c *reqCtx) deptFilter(w http.ResponseWriter, r *http.Request) (depts []string, ok bool) {
+	d := r.URL.Query().Get("dept")
+	if d == "" {
+		return c.scope(), true
+	}
+	if !c.allowDept(d) {
+		forbidden(w)
+		return nil, false
+	}
+	return []string{d}, true
+}
+
 // allowDept reports whether the caller may see department code d.
 func (c *reqCtx) allowDept(d string) bool {
 	sc := c.scope()

@@ -235,13 +235,9 @@ func (s *Server) handleDRGSummary(w http.ResponseWriter, r *http.Request, c *req
 		s.internalError(w, r, err)
 		return
 	}
-	depts := c.scope()
-	if d := r.URL.Query().Get("dept"); d != "" {
-		if !c.allowDept(d) {
-			forbidden(w)
-			return
-		}
-		depts = []string{d}
+	depts, ok := c.deptFilter(w, r)
+	if !ok {
+		return
 	}
 	out, err := s.drgSummary(r.Context(), year, depts)
 	if err != nil {

@@ -126,13 +126,9 @@ func (s *Server) handleQualityScores(w http.ResponseWriter, r *http.Request, c *
 		s.internalError(w, r, err)
 		return
 	}
-	depts := c.scope()
-	if d := r.URL.Query().Get("dept"); d != "" {
-		if !c.allowDept(d) {
-			forbidden(w)
-			return
-		}
-		depts = []string{d}
+	depts, ok := c.deptFilter(w, r)
+	if !ok {
+		return
 	}
 	out, err := s.qcSummary(r.Context(), year, depts)
 	if err != nil {
@@ -168,13 +164,9 @@ func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request, c *reqCt
 		s.internalError(w, r, err)
 		return
 	}
-	depts := c.scope()
-	if d := qs.Get("dept"); d != "" {
-		if !c.allowDept(d) {
-			forbidden(w)
-			return
-		}
-		depts = []string{d}
+	depts, ok := c.deptFilter(w, r)
+	if !ok {
+		return
 	}
 	out := struct {
 		Available bool         `json:"available"`
