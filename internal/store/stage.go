@@ -36,12 +36,39 @@ func (c *csvBuf) sep() {
 	c.b = append(c.b, ',')
 }
 
+// csvSpecial marks the bytes that make a CSV field need quoting. A table
+// lookup per byte is several times cheaper than strings.ContainsAny, which
+// rebuilt its character set for every one of ~150 fields per stay.
+var csvSpecial = [256]bool{',': true, '"': true, '\r': true, '\n': true}
+
+func needsQuote(s string) bool {
+	i := 0
+	// Eight bytes at a time: a byte of x equal to b makes x^(b*lo) have a
+	// zero byte, which (v-lo)&^v&hi detects without false negatives; a hit
+	// is confirmed byte by byte below.
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		a, b, c, d := x^(lo*','), x^(lo*'"'), x^(lo*'\r'), x^(lo*'\n')
+		if ((a-lo)&^a|(b-lo)&^b|(c-lo)&^c|(d-lo)&^d)&hi != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if csvSpecial[s[i]] {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *csvBuf) str(s string) {
 	c.sep()
 	if s == "" {
 		return
 	}
-	if strings.ContainsAny(s, ",\"\r\n") {
+	if needsQuote(s) {
 		c.b = append(c.b, '"')
 		for i := 0; i < len(s); i++ {
 			if s[i] == '"' {
@@ -80,7 +107,8 @@ func (c *csvBuf) date(t time.Time) {
 	if t.IsZero() {
 		return
 	}
-	c.b = t.AppendFormat(c.b, "2006-01-02")
+	y, m, d := t.Date()
+	c.b = appendYMD(c.b, y, int(m), d)
 }
 
 func (c *csvBuf) ts(t time.Time) {
@@ -88,11 +116,29 @@ func (c *csvBuf) ts(t time.Time) {
 	if t.IsZero() {
 		return
 	}
+	t = t.UTC()
 	if t.Nanosecond() != 0 {
-		c.b = t.UTC().AppendFormat(c.b, "2006-01-02 15:04:05.999999")
+		c.b = t.AppendFormat(c.b, "2006-01-02 15:04:05.999999")
 		return
 	}
-	c.b = t.UTC().AppendFormat(c.b, "2006-01-02 15:04:05")
+	y, m, d := t.Date()
+	if y < 0 || y > 9999 {
+		c.b = t.AppendFormat(c.b, "2006-01-02 15:04:05")
+		return
+	}
+	hh, mm, ss := t.Clock()
+	c.b = appendYMD(c.b, y, int(m), d)
+	c.b = append(c.b, ' ', byte('0'+hh/10), byte('0'+hh%10), ':', byte('0'+mm/10), byte('0'+mm%10), ':', byte('0'+ss/10), byte('0'+ss%10))
+}
+
+// appendYMD appends yyyy-mm-dd as time.Format("2006-01-02") does, without
+// its layout interpretation (dates are formatted for every stay).
+func appendYMD(b []byte, y, m, d int) []byte {
+	if y < 0 || y > 9999 {
+		return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).AppendFormat(b, "2006-01-02")
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
 }
 
 func (c *csvBuf) row() { c.first = true }

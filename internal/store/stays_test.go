@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 )
@@ -588,5 +589,38 @@ func TestRoundTripSeparatorValues(t *testing.T) {
 	_, out := readAll(t, db, Filter{})
 	if !reflect.DeepEqual(out, in) {
 		t.Fatalf("round trip of values with separators:\n in %+v\nout %+v", in, out)
+	}
+}
+
+func TestCSVDateFormat(t *testing.T) {
+	for _, tm := range []time.Time{
+		time.Date(2021, 3, 4, 5, 6, 7, 0, time.UTC),
+		time.Date(999, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2021, 3, 4, 5, 6, 7, 8000, time.UTC),
+		time.Date(2021, 3, 4, 23, 6, 7, 0, time.FixedZone("CST", 8*3600)),
+	} {
+		var c csvBuf
+		c.row()
+		c.date(tm)
+		if want := tm.Format("2006-01-02"); string(c.b) != want {
+			t.Errorf("date %v: got %q, want %q", tm, c.b, want)
+		}
+		c = csvBuf{}
+		c.row()
+		c.ts(tm)
+		want := tm.UTC().Format("2006-01-02 15:04:05")
+		if tm.Nanosecond() != 0 {
+			want = tm.UTC().Format("2006-01-02 15:04:05.999999")
+		}
+		if string(c.b) != want {
+			t.Errorf("ts %v: got %q, want %q", tm, c.b, want)
+		}
+	}
+	for s, want := range map[string]bool{"": false, "abc": false, "张三": false, "a,b": true, `"`: true, "\r": true, "x\n": true, "01234567,": true, "0123456789abcdef": false, "012345678\"9abcdef": true, "北京市朝阳区建国路88号": false} {
+		if needsQuote(s) != want {
+			t.Errorf("needsQuote(%q) = %v", s, !want)
+		}
 	}
 }
