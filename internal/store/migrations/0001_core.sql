@@ -128,7 +128,6 @@ CREATE TABLE stays (
 	d32                    DOUBLE, -- D32
 	d33                    DOUBLE, -- D33
 	d34                    DOUBLE  -- D34
---- PASS: TestGenDDL (0.00s)
 );
 
 -- seq 0 is the principal diagnosis (C03C/C04N/C05C), seq n the other
