@@ -7,8 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
+	"github.com/yardstick-health/yardstick/internal/catalog"
 	"github.com/yardstick-health/yardstick/internal/drg"
 	"github.com/yardstick-health/yardstick/internal/drgrun"
 	"github.com/yardstick-health/yardstick/internal/qc"
@@ -72,6 +74,7 @@ type demoStep struct {
 var demoSteps = []demoStep{
 	{"生成模拟医院 generate the synthetic hospital", demoGenerate},
 	{"导入数据库 import into the store", demoImport},
+	{"导入手术操作类别目录 import the procedure-category catalogue", demoCatalog},
 	{"DRG 分组 group with CHS-DRG", demoGroup},
 	{"病案首页质控 front-page quality checks", demoCheck},
 	{"病例事实与指标 case facts for the indicators", demoFacts},
@@ -182,6 +185,31 @@ func demoSummary(ctx context.Context, st *demoState) error {
 // rather than weights derived from its own synthetic costs (which would put
 // the hospital's CMI at 1 by construction).
 const demoWeightRegion = "临沂"
+
+// demoCatalog imports the synthetic hospital's procedure categories (手术 /
+// 介入治疗 / 治疗性操作 / 诊断性操作) as a hospital imports its 国家临床版3.0
+// catalogue, so operations are counted by category rather than by the
+// front page's 手术级别 fallback, as in the published figures. It goes
+// through the same reader as `yardstick catalog import`.
+func demoCatalog(ctx context.Context, st *demoState) error {
+	path := filepath.Join(st.dataDir, synth.CategoryFile)
+	if err := synth.WriteProcedureCategories(path); err != nil {
+		return err
+	}
+	rows, err := catalog.ReadFile(ctx, path)
+	if err != nil {
+		return err
+	}
+	entries, problems, err := catalog.Parse(catalog.Category, rows)
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s: %d 行无效 invalid lines, e.g. %s", path, len(problems), problems[0])
+	}
+	version := strconv.Itoa(st.years[0])
+	return st.db.ImportCatalog(ctx, catalog.New(catalog.Category, version, synth.CategoryFile, entries))
+}
 
 func demoGroup(ctx context.Context, st *demoState) error {
 	demo, err := drg.DemoScheme()
