@@ -66,8 +66,9 @@ func baseCost(ct *CaseType, sk *skel) float64 {
 	return total
 }
 
-func (h *Hospital) addCosts(s *frontpage.Stay, ct *CaseType, sk *skel, mult float64, r *rng) {
-	total := math.Max(baseCost(ct, sk)*mult*r.lognormMean1(0.3), 300)
+// addCosts fills the cost items; expected is baseCost of the stay.
+func (h *Hospital) addCosts(s *frontpage.Stay, ct *CaseType, sk *skel, expected, mult float64, r *rng) {
+	total := math.Max(expected*mult*r.lognormMean1(0.3), 300)
 	var base *costShares
 	switch ct.Kind {
 	case KindSurgery:

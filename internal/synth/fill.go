@@ -37,12 +37,12 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 	if sk.head >= 0 {
 		head, headSerial = &yp.stays[sk.head], int(sk.head)+1
 	}
-	var prv rng
+	prv := rng{ar: r.ar}
 	prv.seed(head.seed, 17)
 	pr := &prv
 
 	s.OrgCode, s.OrgName = p.OrgCode, p.OrgName
-	s.MRN = mrn(yp.year, headSerial)
+	s.MRN = mrn(r, yp.year, headSerial)
 	s.AdmissionNo = 1
 	if !ct.Neonate && pr.chance(0.15+0.004*float64(head.age)+readmitProb(ct)/2) {
 		s.AdmissionNo = 2 + int(-math.Log(1-pr.float())*1.5) // stays in earlier years
@@ -87,7 +87,7 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 		if sex == "2" {
 			suffix = "之女"
 		}
-		s.Name = mother + suffix
+		s.Name = pr.cat(mother, suffix)
 		s.IDType, s.IDNumber = "9", "-" // newborns have no ID card yet
 		s.ContactName, s.ContactRelation = mother, "5"
 	} else {
@@ -132,7 +132,7 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 			s.Occupation, working = "27", false
 		}
 	}
-	s.BirthPlace = ar.province + ar.city + ar.district
+	s.BirthPlace = pr.cat(ar.province, ar.city, ar.district)
 	s.NativeProvince = ar.provCode
 	s.RegAddress = address(pr, ar, rural)
 	s.RegPostcode = ar.postcode
@@ -153,7 +153,8 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 	if !ct.Neonate {
 		switch {
 		case years < 18:
-			s.ContactName, s.ContactRelation = surnameOf(s.Name)+femaleChars[pr.intn(len(femaleChars))]+femaleChars[pr.intn(len(femaleChars))], "5"
+			c1 := femaleChars[pr.intn(len(femaleChars))]
+			s.ContactName, s.ContactRelation = pr.cat(surnameOf(s.Name), c1, femaleChars[pr.intn(len(femaleChars))]), "5"
 		case s.Marital == "2":
 			other := "2"
 			if sex == "2" {
@@ -161,7 +162,8 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 			}
 			s.ContactName, s.ContactRelation = personName(pr, other), "1"
 		case years >= 60:
-			s.ContactName, s.ContactRelation = surnameOf(s.Name)+maleChars[pr.intn(len(maleChars))], pick2(pr, 0.5, "2", "3")
+			c1 := maleChars[pr.intn(len(maleChars))]
+			s.ContactName, s.ContactRelation = pr.cat(surnameOf(s.Name), c1), pick2(pr, 0.5, "2", "3")
 		default:
 			s.ContactName, s.ContactRelation = personName(pr, "2"), pick2(pr, 0.6, "5", "7")
 		}
@@ -286,7 +288,9 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 
 	if ct.Morphology != "" {
 		s.PathologyCode, s.PathologyName = ct.Morphology, h.cat.morph[ct.Morphology]
-		s.PathologyNo = "B" + strconv.Itoa(yp.year) + "-" + pad(serial%1000000, 6)
+		var buf [16]byte
+		b := strconv.AppendInt(append(buf[:0], 'B'), int64(yp.year), 10)
+		s.PathologyNo = r.str(appendPad(append(b, '-'), serial%1000000, 6))
 	}
 	if ct.ExtCause != "" {
 		list := h.cat.ext[ct.ExtCause]
@@ -322,7 +326,13 @@ func (h *Hospital) fill(s *frontpage.Stay, yp *yearPlan, sk *skel, serial int, r
 	h.addTransfers(s, sk, dp, r)
 
 	// Costs.
-	h.addCosts(s, ct, sk, yp.costMult, r)
+	var expected float64 // computed once when the plan fitted the cost level
+	if yp.baseCost != nil {
+		expected = yp.baseCost[serial-1]
+	} else {
+		expected = baseCost(ct, sk)
+	}
+	h.addCosts(s, ct, sk, expected, yp.costMult, r)
 	s.TransfusionReaction = "0"
 	if s.Costs[frontpage.CostBlood].V > 0 {
 		s.TransfusionReaction = pick2(r, 0.01, "1", "2")
@@ -513,17 +523,22 @@ func (h *Hospital) addICU(s *frontpage.Stay, ct *CaseType, sk *skel, r *rng) {
 	}
 }
 
-func mrn(year, serial int) string {
-	return pad(year%100, 2) + pad(serial, 7)
+func mrn(r *rng, year, serial int) string {
+	var buf [16]byte
+	return r.str(appendPad(appendPad(buf[:0], year%100, 2), serial, 7))
 }
 
-func pad(v, width int) string {
-	b := make([]byte, width)
-	for i := width - 1; i >= 0; i-- {
+// appendPad appends the last width digits of v, zero-padded.
+func appendPad(b []byte, v, width int) []byte {
+	n := len(b)
+	for range width {
+		b = append(b, '0')
+	}
+	for i := n + width - 1; i >= n; i-- {
 		b[i] = byte('0' + v%10)
 		v /= 10
 	}
-	return string(b)
+	return b
 }
 
 func pick2(r *rng, p float64, a, b string) string {
@@ -542,8 +557,10 @@ func dateOf(t time.Time) time.Time {
 
 // ageAt returns completed years and, for infants, days since birth.
 func ageAt(birth, at time.Time) (years, days int) {
-	years = at.Year() - birth.Year()
-	if at.Month() < birth.Month() || at.Month() == birth.Month() && at.Day() < birth.Day() {
+	ay, am, ad := at.Date()
+	by, bm, bd := birth.Date()
+	years = ay - by
+	if am < bm || am == bm && ad < bd {
 		years--
 	}
 	if years < 0 {

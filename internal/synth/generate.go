@@ -23,7 +23,10 @@ type StreamOptions struct {
 	Workers int
 }
 
-const batchSize = 512
+// batchSize is the number of stays a worker fills and formats at a time:
+// small enough that a batch's stays (~2 kB each) and rows stay in the
+// worker's cache, large enough that handing batches over costs nothing.
+const batchSize = 128
 
 type batch struct {
 	lo, hi  int
@@ -34,6 +37,17 @@ type batch struct {
 	rows    []byte
 	ends    []int // end offset of each stay's row in rows
 	done    chan struct{}
+}
+
+// batchPool keeps batches between calls, so the stays' slices and the row
+// buffers are already grown: a year then allocates little besides strings.
+var batchPool sync.Pool
+
+func getBatch() *batch {
+	if b, ok := batchPool.Get().(*batch); ok {
+		return b
+	}
+	return &batch{stays: make([]frontpage.Stay, batchSize), defects: make([]Defect, batchSize), hasDef: make([]bool, batchSize)}
 }
 
 // Stays generates the front pages of one year in discharge order and calls
@@ -91,8 +105,18 @@ func (h *Hospital) stream(ctx context.Context, year int, opt StreamOptions, cols
 	k := 2 * workers
 	free := make(chan *batch, k)
 	for i := 0; i < k; i++ {
-		free <- &batch{stays: make([]frontpage.Stay, batchSize), defects: make([]Defect, batchSize), hasDef: make([]bool, batchSize)}
+		free <- getBatch()
 	}
+	defer func() { // batches (their stays' slices, row buffers) serve the next call
+		for {
+			select {
+			case b := <-free:
+				batchPool.Put(b)
+			default:
+				return
+			}
+		}
+	}()
 	jobs := make(chan *batch, k)
 	pending := make(chan *batch, k)
 	stop := make(chan struct{})
@@ -103,6 +127,7 @@ func (h *Hospital) stream(ctx context.Context, year int, opt StreamOptions, cols
 		go func() {
 			defer wg.Done()
 			r := newRNG(0, 0)
+			r.ar = new(strArena)
 			ir := newRNG(0, 0)
 			for b := range jobs {
 				b.stats = YearStats{}

@@ -98,14 +98,17 @@ func personName(r *rng, sex string) string {
 	if sex == "2" {
 		pool = femaleChars
 	}
+	var buf [32]byte
+	b := append(buf[:0], sur...)
 	if r.chance(0.2) {
-		return sur + pool[r.intn(len(pool))]
+		return r.str(append(b, pool[r.intn(len(pool))]...))
 	}
 	first := pool
 	if r.chance(0.4) {
 		first = neutralChars
 	}
-	return sur + first[r.intn(len(first))] + pool[r.intn(len(pool))]
+	b = append(b, first[r.intn(len(first))]...)
+	return r.str(append(b, pool[r.intn(len(pool))]...))
 }
 
 func staffName(r *rng) string {
@@ -139,7 +142,7 @@ func idNumber(r *rng, areaCode string, birth time.Time, sex string) string {
 	}
 	put(14, 3, seq)
 	b[17] = IDCheckChar(string(b[:17]))
-	return string(b[:])
+	return r.str(b[:])
 }
 
 // IDCheckChar returns the GB 11643 check character of the first 17 digits.
@@ -161,39 +164,44 @@ func mobile(r *rng) string {
 	if b[2] == b[3] && b[3] == b[4] && b[4] == b[5] {
 		b[5] = byte('0' + (b[5]-'0'+3)%10) // avoid runs that look like placeholders
 	}
-	return string(b[:])
+	return r.str(b[:])
 }
 
 func landline(r *rng, prefix string) string {
-	return prefix + "-" + strconv.Itoa(5+r.intn(4)) + strconv.Itoa(1000000+r.intn(8999999))
+	var buf [32]byte
+	b := append(buf[:0], prefix...)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, int64(5+r.intn(4)), 10)
+	b = strconv.AppendInt(b, int64(1000000+r.intn(8999999)), 10)
+	return r.str(b)
 }
 
 func address(r *rng, a area, rural bool) string {
-	var sb strings.Builder
-	sb.Grow(64)
-	sb.WriteString(a.province)
-	sb.WriteString(a.city)
-	sb.WriteString(a.district)
+	var buf [128]byte
+	b := append(buf[:0], a.province...)
+	b = append(b, a.city...)
+	b = append(b, a.district...)
 	if rural {
-		sb.WriteString(villages[r.intn(len(villages))])
-		sb.WriteString(strconv.Itoa(1 + r.intn(12)))
-		sb.WriteString("组")
-		sb.WriteString(strconv.Itoa(1 + r.intn(80)))
-		sb.WriteString("号")
-		return sb.String()
+		b = append(b, villages[r.intn(len(villages))]...)
+		b = strconv.AppendInt(b, int64(1+r.intn(12)), 10)
+		b = append(b, "组"...)
+		b = strconv.AppendInt(b, int64(1+r.intn(80)), 10)
+		b = append(b, "号"...)
+		return r.str(b)
 	}
-	sb.WriteString(streets[r.intn(len(streets))])
-	sb.WriteString(strconv.Itoa(1 + r.intn(300)))
-	sb.WriteString("号")
-	sb.WriteString(strconv.Itoa(1 + r.intn(20)))
-	sb.WriteString("栋")
-	sb.WriteString(strconv.Itoa(1 + r.intn(30)))
-	sb.WriteString("0")
-	sb.WriteString(strconv.Itoa(1 + r.intn(4)))
-	sb.WriteString("室")
-	return sb.String()
+	b = append(b, streets[r.intn(len(streets))]...)
+	b = strconv.AppendInt(b, int64(1+r.intn(300)), 10)
+	b = append(b, "号"...)
+	b = strconv.AppendInt(b, int64(1+r.intn(20)), 10)
+	b = append(b, "栋"...)
+	b = strconv.AppendInt(b, int64(1+r.intn(30)), 10)
+	b = append(b, '0')
+	b = strconv.AppendInt(b, int64(1+r.intn(4)), 10)
+	b = append(b, "室"...)
+	return r.str(b)
 }
 
 func employer(r *rng, a area) string {
-	return a.city + companyWords[r.intn(len(companyWords))] + employers[r.intn(len(employers))]
+	w := companyWords[r.intn(len(companyWords))]
+	return r.cat(a.city, w, employers[r.intn(len(employers))])
 }

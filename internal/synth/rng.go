@@ -5,12 +5,49 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"sort"
+	"unsafe"
 )
 
 // rng is a small, allocation-free random source: a PCG generator with the
 // few distributions the generator needs. Each stay gets its own seed so the
 // output does not depend on how the work is split between goroutines.
-type rng struct{ pcg rand.PCG }
+type rng struct {
+	pcg rand.PCG
+	ar  *strArena // where str puts strings; nil = ordinary allocations
+}
+
+// strArena hands out the generated strings of front pages (names, ID
+// numbers, addresses, phone numbers, ...) carved from large byte chunks, so
+// a page costs one allocation per few hundred pages instead of a dozen. A
+// chunk is only ever appended to, never rewritten: the strings stay valid
+// (and immutable) for as long as anything refers to them.
+type strArena struct{ buf []byte }
+
+const arenaChunk = 32 << 10
+
+// str returns b as a string, from r's arena when it has one.
+func (r *rng) str(b []byte) string {
+	a := r.ar
+	if a == nil || len(b) == 0 {
+		return string(b)
+	}
+	if cap(a.buf)-len(a.buf) < len(b) {
+		a.buf = make([]byte, 0, max(arenaChunk, len(b)))
+	}
+	n := len(a.buf)
+	a.buf = append(a.buf, b...)
+	return unsafe.String(&a.buf[n], len(b))
+}
+
+// cat concatenates parts (see str).
+func (r *rng) cat(parts ...string) string {
+	var buf [128]byte
+	b := buf[:0]
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	return r.str(b)
+}
 
 func newRNG(a, b uint64) *rng {
 	r := &rng{}

@@ -1,9 +1,13 @@
 package synth
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -95,7 +99,8 @@ type yearPlan struct {
 	start    time.Time
 	stays    []skel
 	losMult  float64
-	costMult float64 // brings the mean cost to the profile's level
+	costMult float64   // brings the mean cost to the profile's level
+	baseCost []float64 // baseCost of each stay, when costMult was fitted
 }
 
 func (h *Hospital) discharges(year int) int {
@@ -129,9 +134,17 @@ func (h *Hospital) planYear(year int) *yearPlan {
 		newCumTable(dayWeights(year, sea, sea.WeekdayEmergency, false)),
 		newCumTable(dayWeights(year, sea, sea.WeekdayEmergency, true)),
 	}
-	yp := &yearPlan{year: year, start: time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), stays: make([]skel, 0, n)}
+	// Departments draw from their own streams into their own ranges of the
+	// plan (department order, then sequence), so they are planned in
+	// parallel with the same result.
+	offs := make([]int, len(counts)+1)
+	for di, c := range counts {
+		offs[di+1] = offs[di] + c
+	}
+	yp := &yearPlan{year: year, start: time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), stays: make([]skel, offs[len(counts)])}
 	ndays := daysIn(year)
-	for di, dp := range h.depts {
+	parallelItems(len(h.depts), func(di int) {
+		dp := h.depts[di]
 		r := newRNG(streamSeed(h.Seed, uint64(year), uint64(dp.index), 1), streamSeed(h.Seed, 2))
 		for k := 0; k < counts[di]; k++ {
 			sk := skel{seed: r.u64(), dept: uint16(di), seq: int32(k)}
@@ -189,67 +202,155 @@ func (h *Hospital) planYear(year int) *yearPlan {
 				}
 				sk.rawLOS = float32(ct.LOS * f)
 			}
-			yp.stays = append(yp.stays, sk)
+			yp.stays[offs[di]+k] = sk
 		}
-	}
-	yp.losMult = h.fitLOS(yp, h.targetLOS(year))
-	for i := range yp.stays {
-		sk := &yp.stays[i]
-		r := newRNG(sk.seed, 3)
-		if sk.day {
-			if r.chance(0.85) {
-				sk.los = 1
-			}
-		} else {
-			sk.los = int16(losDays(sk.rawLOS, yp.losMult))
-		}
-		admDay := int(sk.admMin) / 1440
-		admTOD := int(sk.admMin) % 1440
-		var disTOD int
-		switch {
-		case sk.died:
-			disTOD = r.intn(1440)
-		case sk.day:
-			disTOD = 14*60 + r.intn(4*60)
-		default:
-			disTOD = 9*60 + r.intn(7*60)
-		}
-		if sk.los == 0 && disTOD <= admTOD {
-			disTOD = admTOD + 60 + r.intn(max(1, 1439-admTOD-60))
-			if disTOD > 1439 {
-				disTOD = 1439
-			}
-		}
-		disDay := admDay + int(sk.los)
-		if disDay >= ndays {
-			// keep the count of the year exact: the stay moves back 52 weeks
-			// (same weekday), becoming an admission of the year before
-			admDay -= 364
-			disDay -= 364
-		}
-		sk.admMin = int32(admDay*1440 + admTOD)
-		sk.disMin = int32(disDay*1440 + disTOD)
-	}
-	sort.Slice(yp.stays, func(i, j int) bool {
-		a, b := &yp.stays[i], &yp.stays[j]
-		if a.disMin != b.disMin {
-			return a.disMin < b.disMin
-		}
-		if a.dept != b.dept {
-			return a.dept < b.dept
-		}
-		return a.seq < b.seq
 	})
+	yp.losMult = h.fitLOS(yp, h.targetLOS(year))
+	parallelRange(len(yp.stays), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			dischargeTime(&yp.stays[i], yp.losMult, ndays)
+		}
+	})
+	yp.stays = sortDischarge(yp.stays, offs)
 	h.linkReadmissions(yp)
 	yp.costMult = 1
 	if target := h.Profile.MeanStayCost; target > 0 && len(yp.stays) > 0 {
+		base := make([]float64, len(yp.stays))
+		yp.baseCost = base
+		parallelRange(len(yp.stays), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				base[i] = baseCost(&h.cat.cases[yp.stays[i].ct], &yp.stays[i])
+			}
+		})
 		sum := 0.0
-		for i := range yp.stays {
-			sum += baseCost(&h.cat.cases[yp.stays[i].ct], &yp.stays[i])
+		for _, c := range base { // in order: the float sum must not depend on the split
+			sum += c
 		}
 		yp.costMult = target / (sum / float64(len(yp.stays)))
 	}
 	return yp
+}
+
+// dischargeTime sets the length of stay and the admission and discharge
+// minutes of a planned stay (from its own seed).
+func dischargeTime(sk *skel, losMult float64, ndays int) {
+	r := newRNG(sk.seed, 3)
+	if sk.day {
+		if r.chance(0.85) {
+			sk.los = 1
+		}
+	} else {
+		sk.los = int16(losDays(sk.rawLOS, losMult))
+	}
+	admDay := int(sk.admMin) / 1440
+	admTOD := int(sk.admMin) % 1440
+	var disTOD int
+	switch {
+	case sk.died:
+		disTOD = r.intn(1440)
+	case sk.day:
+		disTOD = 14*60 + r.intn(4*60)
+	default:
+		disTOD = 9*60 + r.intn(7*60)
+	}
+	if sk.los == 0 && disTOD <= admTOD {
+		disTOD = admTOD + 60 + r.intn(max(1, 1439-admTOD-60))
+		if disTOD > 1439 {
+			disTOD = 1439
+		}
+	}
+	disDay := admDay + int(sk.los)
+	if disDay >= ndays {
+		// keep the count of the year exact: the stay moves back 52 weeks
+		// (same weekday), becoming an admission of the year before
+		admDay -= 364
+		disDay -= 364
+	}
+	sk.admMin = int32(admDay*1440 + admTOD)
+	sk.disMin = int32(disDay*1440 + disTOD)
+}
+
+// sortDischarge returns the stays (laid out by department, then sequence,
+// from offs) in discharge order: by discharge minute, department, sequence.
+// That key is unique, so it is packed into a uint64 (minute, department,
+// sequence; the position follows from the last two) and a plain integer
+// sort gives the order. A comparison sort of the structs is the fallback
+// for plans too large to pack.
+func sortDischarge(stays []skel, offs []int) []skel {
+	const seqBits, deptBits = 28, 12 // 24 bits left for the minute
+	packable := len(offs)-1 < 1<<deptBits
+	for i := 0; i < len(stays) && packable; i++ {
+		sk := &stays[i]
+		packable = sk.disMin >= 0 && sk.disMin < 1<<(64-seqBits-deptBits-1) && sk.seq >= 0 && sk.seq < 1<<seqBits
+	}
+	if !packable {
+		slices.SortFunc(stays, func(a, b skel) int {
+			if a.disMin != b.disMin {
+				return cmp.Compare(a.disMin, b.disMin)
+			}
+			if a.dept != b.dept {
+				return cmp.Compare(a.dept, b.dept)
+			}
+			return cmp.Compare(a.seq, b.seq)
+		})
+		return stays
+	}
+	keys := make([]uint64, len(stays))
+	for i := range stays {
+		sk := &stays[i]
+		keys[i] = uint64(sk.disMin)<<(seqBits+deptBits) | uint64(sk.dept)<<seqBits | uint64(sk.seq)
+	}
+	slices.Sort(keys)
+	out := make([]skel, len(stays))
+	for i, k := range keys {
+		dept, seq := int(k>>seqBits&(1<<deptBits-1)), int(k&(1<<seqBits-1))
+		out[i] = stays[offs[dept]+seq]
+	}
+	return out
+}
+
+// parallelRange calls fn on contiguous parts of [0, n) on up to GOMAXPROCS
+// goroutines (one part when n is small).
+func parallelRange(n int, fn func(lo, hi int)) {
+	w := min(runtime.GOMAXPROCS(0), 8)
+	if w <= 1 || n < 2048 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + w - 1) / w
+	for lo := 0; lo < n; lo += chunk {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			fn(lo, hi)
+		}(lo, min(lo+chunk, n))
+	}
+	wg.Wait()
+}
+
+// parallelItems calls fn(i) for every i in [0, n) on up to GOMAXPROCS
+// goroutines taking items in turn.
+func parallelItems(n int, fn func(i int)) {
+	w := min(runtime.GOMAXPROCS(0), 8, n)
+	if w <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // readmitProb is the chance that a stay of this case type is a return of a
@@ -315,8 +416,10 @@ func (h *Hospital) linkReadmissions(yp *yearPlan) {
 
 const mortalityScale = 0.2
 
-func losDays(raw float32, mult float64) int {
-	d := int(math.Round(float64(raw) * mult))
+func losDays(raw float32, mult float64) int { return losDays64(float64(raw), mult) }
+
+func losDays64(raw, mult float64) int {
+	d := int(math.Round(raw * mult))
 	if d < 1 {
 		d = 1
 	}
@@ -332,17 +435,28 @@ func (h *Hospital) fitLOS(yp *yearPlan, target float64) float64 {
 	if target <= 0 || len(yp.stays) == 0 {
 		return 1
 	}
-	mean := func(m float64) float64 {
-		s := 0
-		for i := range yp.stays {
-			sk := &yp.stays[i]
-			if sk.day {
-				s++ // day surgeries: about one day each
-				continue
-			}
-			s += losDays(sk.rawLOS, m)
+	// The raw lengths of stay are gathered once: the bisection below
+	// evaluates the mean fifty times.
+	raw := make([]float64, 0, len(yp.stays))
+	days := 0
+	for i := range yp.stays {
+		sk := &yp.stays[i]
+		if sk.day {
+			days++ // day surgeries: about one day each
+			continue
 		}
-		return float64(s) / float64(len(yp.stays))
+		raw = append(raw, float64(sk.rawLOS))
+	}
+	mean := func(m float64) float64 {
+		var sum atomic.Int64 // integer: the split does not change the total
+		parallelRange(len(raw), func(lo, hi int) {
+			s := 0
+			for _, x := range raw[lo:hi] {
+				s += losDays64(x, m)
+			}
+			sum.Add(int64(s))
+		})
+		return float64(days+int(sum.Load())) / float64(len(yp.stays))
 	}
 	lo, hi := 0.05, 20.0
 	for i := 0; i < 50; i++ {
