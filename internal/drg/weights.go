@@ -270,49 +270,46 @@ type MortalityStat struct {
 	Deaths int
 }
 
-// Tiers classifies DRGs by standardised log mortality: for each DRG with at
-// least one stay, m = deaths/stays; over the DRGs with m > 0, z = (ln m − mean)
-// ÷ SD of ln m (population SD); z < −1 low, −1 ≤ z < 0 mid-low, 0 ≤ z < 1
-// mid-high, z ≥ 1 high. A DRG with no death in the reference has no
-// logarithm and is classed low (its mortality is below every DRG with a
-// death). When fewer than two DRGs have deaths, or all have the same rate,
-// z is undefined and those DRGs get mid-low (z = 0 would be the mean) —
-// callers should use a larger reference instead.
+// Tiers classifies DRGs by standardised log mortality. For each DRG with at
+// least one stay, m = (deaths + 0.5) ÷ (stays + 1); z = (ln m − mean) ÷ SD
+// over those DRGs (population SD); z < −1 low, −1 ≤ z < 0 mid-low,
+// 0 ≤ z < 1 mid-high, z ≥ 1 high.
+//
+// The 0.5 continuity correction is what makes a local reference usable: in
+// one hospital's year most DRGs have no death, and ln 0 is undefined. Without
+// it every death-free DRG would have to be called low risk however few its
+// cases, which put ~90 % of a synthetic tertiary hospital's discharges in the
+// low-risk denominator. With it, a DRG with 500 cases and no death is low
+// risk, one with 5 cases and no death is not yet known to be. National tier
+// lists (imported with ReadTiersCSV) replace this estimate when available.
+// When all DRGs have the same corrected rate, z is undefined and every DRG
+// gets mid-high.
 func Tiers(stats []MortalityStat) map[string]Tier {
 	out := map[string]Tier{}
-	var logs []float64
+	logs := make(map[string]float64, len(stats))
+	var mean float64
 	for _, s := range stats {
-		if s.Stays > 0 && s.Deaths > 0 {
-			logs = append(logs, math.Log(float64(s.Deaths)/float64(s.Stays)))
+		if s.Stays > 0 {
+			l := math.Log((float64(s.Deaths) + 0.5) / (float64(s.Stays) + 1))
+			logs[s.DRG] = l
+			mean += l
 		}
 	}
-	var mean, sd float64
-	for _, l := range logs {
-		mean += l
+	if len(logs) == 0 {
+		return out
 	}
-	if len(logs) > 0 {
-		mean /= float64(len(logs))
-	}
+	mean /= float64(len(logs))
+	var sd float64
 	for _, l := range logs {
 		sd += (l - mean) * (l - mean)
 	}
-	if len(logs) > 0 {
-		sd = math.Sqrt(sd / float64(len(logs)))
-	}
-	for _, s := range stats {
-		if s.Stays <= 0 {
-			continue
-		}
-		if s.Deaths <= 0 {
-			out[s.DRG] = TierLow
-			continue
-		}
+	sd = math.Sqrt(sd / float64(len(logs)))
+	for d, l := range logs {
 		if sd == 0 {
-			out[s.DRG] = TierMidHigh
+			out[d] = TierMidHigh
 			continue
 		}
-		z := (math.Log(float64(s.Deaths)/float64(s.Stays)) - mean) / sd
-		out[s.DRG] = TierForZ(z)
+		out[d] = TierForZ((l - mean) / sd)
 	}
 	return out
 }

@@ -113,19 +113,21 @@ func TestConsumptionIndices(t *testing.T) {
 }
 
 func TestTiers(t *testing.T) {
-	// Four DRGs with deaths: rates e^-1, e^-2, e^-3, e^-4 (ln = −1…−4, mean
-	// −2.5, population SD √1.25 ≈ 1.118): z = 1.342, 0.447, −0.447, −1.342.
+	// Corrected rates (d+0.5)/(n+1): A–D ≈ e^-1…e^-4 (ln −1…−4; the
+	// correction is negligible at a million stays), E = 0.5/51 (ln −4.625).
+	// Mean −2.925, population SD 1.3124: z = 1.467, 0.705, −0.057, −0.819,
+	// −1.295.
 	e := math.E
 	stats := []MortalityStat{
 		{DRG: "A", Stays: 1_000_000, Deaths: int(math.Round(1_000_000 / e))},
 		{DRG: "B", Stays: 1_000_000, Deaths: int(math.Round(1_000_000 / (e * e)))},
 		{DRG: "C", Stays: 1_000_000, Deaths: int(math.Round(1_000_000 / (e * e * e)))},
 		{DRG: "D", Stays: 1_000_000, Deaths: int(math.Round(1_000_000 / (e * e * e * e)))},
-		{DRG: "E", Stays: 50, Deaths: 0}, // no death: low
+		{DRG: "E", Stays: 50, Deaths: 0}, // no death in 50 stays: corrected rate ≈ 1 %
 		{DRG: "F", Stays: 0, Deaths: 0},  // no stays: no tier
 	}
 	got := Tiers(stats)
-	want := map[string]Tier{"A": TierHigh, "B": TierMidHigh, "C": TierMidLow, "D": TierLow, "E": TierLow}
+	want := map[string]Tier{"A": TierHigh, "B": TierMidHigh, "C": TierMidLow, "D": TierMidLow, "E": TierLow}
 	if len(got) != len(want) {
 		t.Errorf("tiers %v", got)
 	}

@@ -345,12 +345,13 @@ func TestLinkReadmissions(t *testing.T) {
 }
 
 func TestEstimateTiers(t *testing.T) {
-	// ln mortality of A, B, C, D: ln .001, ln .01, ln .1, ln .1 → mean and
-	// population SD worked out: logs −6.9078, −4.6052, −2.3026, −2.3026;
-	// mean −4.0295, SD 1.9069; z(A) = −1.509 → 1; z(B) = −0.302 → 2;
-	// z(C) = z(D) = 0.906 → 3; E has no deaths → 1.
+	// Corrected rates (d+0.5)/(n+1): A 1.5/1001, B 1.5/101, C 10.5/101,
+	// D 1.5/11, E 0.5/51 → logs −6.5033, −4.2097, −2.2637, −1.9924, −4.6250;
+	// mean −3.9188, population SD 1.6561; z = −1.561 → 1, −0.176 → 2,
+	// 0.999 → 3, 1.163 → 4, −0.426 → 2 (no death in 50 stays is not
+	// evidence of low risk).
 	got := indicator.EstimateTiers(map[string][2]float64{"A": {1, 1000}, "B": {1, 100}, "C": {10, 100}, "D": {1, 10}, "E": {0, 50}})
-	want := map[string]int{"A": 1, "B": 2, "C": 3, "D": 3, "E": 1}
+	want := map[string]int{"A": 1, "B": 2, "C": 3, "D": 4, "E": 2}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("tier %s = %d, want %d", k, got[k], v)
@@ -402,8 +403,9 @@ func TestParseMeasure(t *testing.T) {
 // DRG A costs 100 (H1) and 300 (H2), B costs 600 (H1, died); overall mean
 // 1000/3, so RW_A = 200 ÷ 333.33 = 0.6 and RW_B = 1.8 (groups under five
 // cases are not trimmed); H1 CMI = (0.6 + 1.8) ÷ 2 = 1.2, H2 CMI = 0.6.
-// Tiers: A has no death → low; B is the only DRG with deaths (SD 0) →
-// mid-high; H1 low-risk mortality = 0 deaths ÷ 1 (its A stay).
+// Tiers: corrected rates A 0.5/3, B 1.5/2; with two DRGs z = −1 and +1
+// exactly, so A is mid-low and B high: no low-risk DRG, and H1's low-risk
+// mortality has a zero denominator.
 func TestInternalWeightsAndTiers(t *testing.T) {
 	d := time.Date(2021, 5, 1, 0, 0, 0, 0, time.UTC)
 	facts := []indicator.Fact{
@@ -422,7 +424,6 @@ func TestInternalWeightsAndTiers(t *testing.T) {
 	}{
 		{"H1", "cmi", 2.4, 2},
 		{"H2", "cmi", 0.6, 1},
-		{"H1", "low_risk_mortality", 0, 1},
 		// A mean LOS 3: H1 2/3 + B 9/9 = 5/3 over 2 stays.
 		{"H1", "time_index", 5.0 / 3, 2},
 	} {
@@ -430,5 +431,8 @@ func TestInternalWeightsAndTiers(t *testing.T) {
 		if !v.Valid || !near(v.Num, tc.num) || !near(v.Den, tc.den) {
 			t.Errorf("%s %s = %v/%v (%s), want %v/%v", tc.org, tc.code, v.Num, v.Den, v.Status, tc.num, tc.den)
 		}
+	}
+	if v, _ := res.Find("H1", "", 0, "low_risk_mortality"); v.Valid || v.Den != 0 {
+		t.Errorf("H1 low_risk_mortality = %v/%v (%s), want a zero denominator", v.Num, v.Den, v.Status)
 	}
 }

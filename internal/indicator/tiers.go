@@ -4,8 +4,8 @@ import "github.com/yardstick-health/yardstick/internal/drg"
 
 // EstimateTiers classifies DRGs into the four low-risk tiers (1 低 … 4 高)
 // from observed mortality, for use when the grouper supplies no national
-// tier list. It is drg.Tiers (standardised ln mortality over the DRGs with
-// deaths, population SD, z < −1 low; DRGs without deaths low): the DRG
+// tier list. It is drg.Tiers (standardised ln of the continuity-corrected
+// mortality (deaths+0.5)/(cases+1), population SD, z < −1 low): the DRG
 // engine owns the rule, this adapts it to the fact columns. rates maps
 // DRG → {deaths, cases}.
 func EstimateTiers(rates map[string][2]float64) map[string]int {
