@@ -26,9 +26,10 @@
 //	visits := h.Visits(2021)            // []hospital.VisitCount
 //	depts := p.DepartmentList()         // []hospital.Department
 //
-// Stays come in discharge order. Generation is split into a cheap sequential
-// plan of the year (department sizes, case types, dates, lengths of stay,
-// each stay's own seed) and a parallel fill of the front pages from each
+// Stays come in discharge order. Generation is split into a cheap plan of the
+// year (department sizes, case types, dates, lengths of stay, each stay's own
+// seed; departments are planned in parallel from their own streams) and a
+// parallel fill of the front pages from each
 // stay's seed, so the output is identical whatever the number of workers.
 // Random streams are PCG generators seeded by splitmix64 of (seed, year,
 // department, ...).
