@@ -298,6 +298,7 @@ func rangeQuery(q string, p *readPart, cond string, args []any) (string, []any) 
 // readChild reads the records of one child table for the stays of p,
 // aggregated per stay, and calls set with the records in seq order (nil when
 // a value contains a separator and the stay must be read with readChildSlow).
+// The records are only valid during the call.
 func (db *DB) readChild(ctx context.Context, p *readPart, c childQuery, cond string, args []any, set func(i int, id int64, recs [][]string) error) error {
 	q := "SELECT stay_id, count(*), string_agg(" + c.expr + ", chr(30)) FROM " + c.table + " WHERE stay_id >= ? AND stay_id < ?"
 	qargs := []any{p.from, p.to}
@@ -315,6 +316,7 @@ func (db *DB) readChild(ctx context.Context, p *readPart, c childQuery, cond str
 	var (
 		id, count int64
 		agg       string
+		sp        recordSplitter
 	)
 	for rows.Next() {
 		if err := rows.Scan(&id, &count, &agg); err != nil {
@@ -324,30 +326,48 @@ func (db *DB) readChild(ctx context.Context, p *readPart, c childQuery, cond str
 		if i < 0 || i >= p.to-p.from {
 			continue
 		}
-		if err := set(int(i), id, splitRecords(agg, int(count), c.fields)); err != nil {
+		if err := set(int(i), id, sp.split(agg, int(count), c.fields)); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
 }
 
-// splitRecords splits an aggregated child string into count records of
-// nf fields each, sorted by seq (the first field). It returns nil when the
-// string does not have exactly that shape (a value holds a separator).
-func splitRecords(agg string, count, nf int) [][]string {
+// recordSplitter splits aggregated child strings. Its buffers are reused
+// from stay to stay: the records it returns are valid until the next call
+// (the callers copy the fields, substrings of the aggregate, into typed
+// structs), which keeps ~0.4 GB of pointer-holding garbage per million
+// stays away from the GC.
+type recordSplitter struct {
+	fields []string
+	recs   [][]string
+	sorted [][]string
+	seqs   []int64
+	ord    []int
+}
+
+// split splits agg into count records of nf fields each, sorted by seq (the
+// first field). It returns nil when the string does not have exactly that
+// shape (a value holds a separator).
+func (sp *recordSplitter) split(agg string, count, nf int) [][]string {
 	if strings.Count(agg, recordSep) != count-1 || strings.Count(agg, fieldSep) != count*(nf-1) {
 		return nil
 	}
-	recs := make([][]string, count)
-	fields := make([]string, count*nf)
-	seqs := make([]int64, count)
+	if cap(sp.fields) < count*nf {
+		sp.fields = make([]string, count*nf)
+	}
+	if cap(sp.recs) < count {
+		sp.recs, sp.sorted = make([][]string, count), make([][]string, count)
+		sp.seqs, sp.ord = make([]int64, count), make([]int, count)
+	}
+	recs, seqs := sp.recs[:count], sp.seqs[:count]
 	sorted := true
 	for k := 0; k < count; k++ {
 		rec := agg
 		if j := strings.Index(agg, recordSep); j >= 0 {
 			rec, agg = agg[:j], agg[j+1:]
 		}
-		r := fields[k*nf : (k+1)*nf : (k+1)*nf]
+		r := sp.fields[k*nf : (k+1)*nf : (k+1)*nf]
 		if !splitExact(rec, fieldSep, r) {
 			return nil
 		}
@@ -361,27 +381,27 @@ func splitRecords(agg string, count, nf int) [][]string {
 		}
 		recs[k] = r
 	}
-	if !sorted {
-		ord := make([]int, count)
-		for k := range ord {
-			ord[k] = k
-		}
-		slices.SortStableFunc(ord, func(a, b int) int {
-			switch {
-			case seqs[a] < seqs[b]:
-				return -1
-			case seqs[a] > seqs[b]:
-				return 1
-			}
-			return 0
-		})
-		out := make([][]string, count)
-		for k, o := range ord {
-			out[k] = recs[o]
-		}
-		recs = out
+	if sorted {
+		return recs
 	}
-	return recs
+	ord := sp.ord[:count]
+	for k := range ord {
+		ord[k] = k
+	}
+	slices.SortStableFunc(ord, func(a, b int) int {
+		switch {
+		case seqs[a] < seqs[b]:
+			return -1
+		case seqs[a] > seqs[b]:
+			return 1
+		}
+		return 0
+	})
+	out := sp.sorted[:count]
+	for k, o := range ord {
+		out[k] = recs[o]
+	}
+	return out
 }
 
 // splitExact splits s at sep into exactly len(out) fields; it reports false

@@ -624,3 +624,31 @@ func TestCSVDateFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestRecordSplitter(t *testing.T) {
+	var sp recordSplitter
+	for _, c := range []struct {
+		agg   string
+		count int
+		want  [][]string
+	}{
+		{"2\x1fc\x1e0\x1fa\x1e1\x1fb", 3, [][]string{{"0", "a"}, {"1", "b"}, {"2", "c"}}},
+		{"0\x1fx", 1, [][]string{{"0", "x"}}},
+		{"1\x1f\x1e0\x1f", 2, [][]string{{"0", ""}, {"1", ""}}},
+		{"0\x1fa\x1fb", 1, nil},                                                           // a value holding the field separator
+		{"0\x1fa\x1e1\x1fb", 1, nil},                                                      // count does not match
+		{"x\x1fa", 1, nil},                                                                // seq not a number
+		{"1\x1fb\x1e0\x1fa\x1e2\x1fc", 3, [][]string{{"0", "a"}, {"1", "b"}, {"2", "c"}}}, // buffers reused
+	} {
+		got := sp.split(c.agg, c.count, 2)
+		if len(got) == 0 && len(c.want) == 0 {
+			if got != nil {
+				t.Errorf("split(%q) = %q, want nil", c.agg, got)
+			}
+			continue
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("split(%q) = %q, want %q", c.agg, got, c.want)
+		}
+	}
+}
