@@ -26,6 +26,7 @@ func init() {
 		Summary: "性能基准（开发用）benchmarks (for developers)",
 		Usage: `用法 usage:
   yardstick bench import [--stays N] [--encoding utf-8|gbk] [--dir DIR] [--keep] [--json]
+  yardstick bench web [--db FILE] [--users 50] [--duration 20s] [--think 0s]
 
 生成一个宽表病案首页 CSV（全国接口全部列，平均 10 个诊断、5 个手术操作），
 导入到一个新的临时数据库，报告每秒病例数和峰值内存（VmHWM）。
@@ -43,7 +44,8 @@ memory of the import (VmHWM, reset after generating the file).
   --reuse          重用 DIR 中已生成的同名文件 reuse the file a previous --keep run left in DIR
                    (its stay count must match --stays)
   --json           JSON 输出 JSON output
-`,
+
+` + benchWebUsage,
 		Run: runBench,
 	})
 }
@@ -66,8 +68,11 @@ type benchResult struct {
 }
 
 func runBench(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) > 0 && args[0] == "web" {
+		return runBenchWeb(ctx, env, args[1:])
+	}
 	if len(args) == 0 || args[0] != "import" {
-		return usagef("用法 usage: yardstick bench import [--stays N] (see --help)")
+		return usagef("用法 usage: yardstick bench import|web ... (see --help)")
 	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)

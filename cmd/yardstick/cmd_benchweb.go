@@ -17,11 +17,8 @@ import (
 	"github.com/yardstick-health/yardstick/internal/web"
 )
 
-func init() {
-	register(&command{
-		Name:    "bench-web",
-		Summary: "网页负载测试（开发用）web load test (for developers)",
-		Usage: `用法 usage: yardstick bench-web [--db yardstick-demo/yardstick.duckdb] [--users 50] [--duration 20s] [--think 0s]
+// benchWebUsage is the `yardstick bench web` part of the bench help.
+const benchWebUsage = `  yardstick bench web [--db yardstick-demo/yardstick.duckdb] [--users 50] [--duration 20s] [--think 0s]
 
 把数据库复制到临时目录，在 127.0.0.1 的随机端口上启动网页服务，创建测试账号
 （质控办、科主任、只读按 8:1:1），每个用户登录一次后反复浏览主要页面（页面与资源、
@@ -39,10 +36,7 @@ Make the demo store first with: yardstick demo --no-serve
   --duration D     时长 duration (default 20s)
   --think D        每次打开页面之间的停顿 pause between page views (default 0: back to back)
   -v               按请求路径列出 per-path figures
-`,
-		Run: runBenchWeb,
-	})
-}
+`
 
 func copyFile(dst, src string) error {
 	in, err := os.Open(src)
@@ -62,7 +56,7 @@ func copyFile(dst, src string) error {
 }
 
 func runBenchWeb(ctx context.Context, env *cliEnv, args []string) error {
-	fs := flag.NewFlagSet("bench-web", flag.ContinueOnError)
+	fs := flag.NewFlagSet("bench web", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	dbPath := fs.String("db", filepath.Join("yardstick-demo", "yardstick.duckdb"), "")
 	users := fs.Int("users", 50, "")
@@ -74,7 +68,7 @@ func runBenchWeb(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("%v", err)
 	}
 	if len(rest) > 0 || *users < 1 || *dur <= 0 || *dur > 10*time.Minute {
-		return usagef("用法 usage: yardstick bench-web [--db FILE] [--users N≥1] [--duration D≤10m] [--think D]")
+		return usagef("用法 usage: yardstick bench web [--db FILE] [--users N≥1] [--duration D≤10m] [--think D]")
 	}
 	if _, err := os.Stat(*dbPath); err != nil {
 		return usagef("找不到数据库 store not found: %s (先运行 run first: yardstick demo --no-serve)", *dbPath)
