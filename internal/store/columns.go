@@ -1,6 +1,8 @@
 package store
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/yardstick-health/yardstick/internal/frontpage"
@@ -29,11 +31,14 @@ type stayCol struct {
 	Name string // column name in stays
 	Code string // national field code (frontpage.FieldByCode)
 	Kind colKind
-	str  func(*frontpage.Stay) *string
-	num  func(*frontpage.Stay) *frontpage.Opt[int]
-	amt  func(*frontpage.Stay) *frontpage.Opt[float64]
-	tm   func(*frontpage.Stay) *time.Time
-	list func(*frontpage.Stay) *[]string
+	// Packed text fields (colText, colList) are not a column of their own
+	// but one field of the packed column (packedColumn); see packedKeep.
+	Packed bool
+	str    func(*frontpage.Stay) *string
+	num    func(*frontpage.Stay) *frontpage.Opt[int]
+	amt    func(*frontpage.Stay) *frontpage.Opt[float64]
+	tm     func(*frontpage.Stay) *time.Time
+	list   func(*frontpage.Stay) *[]string
 }
 
 type S = frontpage.Stay
@@ -158,6 +163,101 @@ var stayCols = func() []stayCol {
 	}
 	return c
 }()
+
+// Packed text fields. Every text field of stays that no SQL of Yardstick
+// filters, groups, joins or selects on is stored as one field of a single
+// VARCHAR column instead of a column of its own: DuckDB's per-column work
+// when loading (compression analysis, string statistics, HyperLogLog per
+// segment) was the largest part of the import's critical path with ~120
+// columns (docs/storage.md, "Import speed"). Migration 0002 converts stores
+// created before.
+//
+// Format: the fields in stayCols order joined by \x1f; inside a field ESC
+// (\x1b) is written as ESC '0' and \x1f as ESC '1', so the separator never
+// occurs in a value and SQL can unpack with string_split (unpackSQL). A
+// field is "" when absent (NULL in the column view).
+const (
+	packedColumn = "text_fields"
+	packSep      = '\x1f'
+	packEsc      = '\x1b'
+)
+
+// packedKeep are the text columns that stay columns of their own because
+// SQL in the repository uses them (filters, joins, the stay list, grouping
+// inputs, report headers). Adding a name here needs a migration that
+// unpacks the field back into a column.
+var packedKeep = map[string]bool{
+	"org_code": true, "org_name": true, "mrn": true, "campus": true, "name": true, "sex": true,
+	"day_surgery": true, "dis_dept": true, "discharge_way": true, "coder": true,
+	"dx_code_system": true, "px_code_system": true,
+}
+
+// packedIdx are the stayCols indexes of the packed fields, in field order.
+var packedIdx = func() []int {
+	var out []int
+	for i := range stayCols {
+		c := &stayCols[i]
+		if (c.Kind == colText || c.Kind == colList) && !packedKeep[c.Name] {
+			c.Packed = true
+			out = append(out, i)
+		}
+	}
+	return out
+}()
+
+// appendPacked appends value v of a packed field, escaped, to b.
+func appendPacked(b []byte, v string) []byte {
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case packEsc:
+			b = append(b, packEsc, '0')
+		case packSep:
+			b = append(b, packEsc, '1')
+		default:
+			b = append(b, v[i])
+		}
+	}
+	return b
+}
+
+// unpackField reverses appendPacked for one field.
+func unpackField(f string) string {
+	if strings.IndexByte(f, packEsc) < 0 {
+		return f
+	}
+	b := make([]byte, 0, len(f))
+	for i := 0; i < len(f); i++ {
+		if f[i] == packEsc && i+1 < len(f) {
+			i++
+			if f[i] == '1' {
+				b = append(b, packSep)
+			} else {
+				b = append(b, packEsc)
+			}
+			continue
+		}
+		b = append(b, f[i])
+	}
+	return string(b)
+}
+
+// unpackSQL is the SQL expression of packed field k (0-based) of the list
+// list (string_split of the packed column): the value, NULL when absent.
+func unpackSQL(list string, k int) string {
+	return fmt.Sprintf("nullif(replace(replace(%s[%d], chr(27) || '1', chr(31)), chr(27) || '0', chr(27)), '')", list, k+1)
+}
+
+// stayTableCols are the columns of stays in table order with their SQL
+// types: the lead columns, the unpacked stayCols, then the packed column.
+func stayTableCols() [][2]string {
+	out := [][2]string{{"stay_id", "BIGINT"}, {"import_id", "BIGINT"}, {"admission_no", "BIGINT"}}
+	for _, c := range stayCols {
+		if !c.Packed {
+			out = append(out, [2]string{c.Name, sqlTypes[c.Kind]})
+		}
+	}
+	return append(out, [2]string{packedColumn, "VARCHAR"})
+}
 
 // stayKeyCols are the leading columns of stays that are not in stayCols.
 var stayLeadCols = []string{"stay_id", "import_id", "admission_no"}

@@ -79,6 +79,11 @@ func OpenWith(ctx context.Context, path string, opt Options) (*DB, error) {
 		}
 	}
 	q := url.Values{}
+	// Write the newest storage format of the bundled DuckDB: ≈ 12% less
+	// CPU when bulk loading than the default (v1.0.0-compatible) format.
+	// Cost: a store created this way opens only with a DuckDB at least as
+	// new as the one Yardstick is built with (docs/storage.md).
+	q.Set("storage_compatibility_version", "latest")
 	if opt.Threads > 0 {
 		q.Set("threads", fmt.Sprint(opt.Threads))
 	}

@@ -62,8 +62,8 @@ func (db *DB) ExportParquet(ctx context.Context, dir string, opt ExportOptions) 
 	var out []ExportedTable
 	for _, t := range tables {
 		sel := "SELECT * FROM " + quoteIdent(t)
-		if t == "stays" && !opt.IncludeIdentity {
-			sel = "SELECT * EXCLUDE (" + strings.Join(identityColumns(), ", ") + ") FROM stays"
+		if t == "stays" {
+			sel = staysExportSQL(opt.IncludeIdentity)
 		}
 		file := filepath.Join(dir, t+".parquet")
 		q := fmt.Sprintf(`COPY (%s) TO '%s' (FORMAT parquet, COMPRESSION zstd)`, sel, strings.ReplaceAll(file, "'", "''"))
@@ -79,13 +79,24 @@ func (db *DB) ExportParquet(ctx context.Context, dir string, opt ExportOptions) 
 	return out, nil
 }
 
-// identityColumns are the stays columns holding patient identity.
-func identityColumns() []string {
-	var out []string
+// staysExportSQL selects stays with one column per field, in stayCols
+// order: the packed text fields are unpacked (columns.go), so the Parquet
+// file has the same columns as before they were packed. Identity fields
+// (name, ID number, addresses, phones: the registry's Identity fields) are
+// left out unless includeIdentity.
+func staysExportSQL(includeIdentity bool) string {
+	sel := append([]string(nil), stayLeadCols...)
+	k := 0
 	for _, c := range stayCols {
-		if f, ok := frontpage.FieldByCode(c.Code); ok && f.Identity {
-			out = append(out, c.Name)
+		expr := c.Name
+		if c.Packed {
+			expr = unpackSQL("_f", k) + " AS " + c.Name
+			k++
 		}
+		if f, ok := frontpage.FieldByCode(c.Code); ok && f.Identity && !includeIdentity {
+			continue
+		}
+		sel = append(sel, expr)
 	}
-	return out
+	return "SELECT " + strings.Join(sel, ", ") + " FROM (SELECT *, string_split(" + packedColumn + ", chr(31)) AS _f FROM stays)"
 }

@@ -46,18 +46,34 @@ func init() {
 	var typed, text []string
 	for i := range stayCols {
 		c := &stayCols[i]
-		if c.Kind == colText || c.Kind == colList {
+		switch {
+		case c.Packed:
+		case c.Kind == colText || c.Kind == colList:
 			readTextCols = append(readTextCols, i)
 			text = append(text, c.Name)
-		} else {
+		default:
 			readTypedCols = append(readTypedCols, i)
 			typed = append(typed, c.Name)
 		}
 	}
+	readUnpackedText = len(readTextCols)
+	// The packed column is itself chr(31)-separated fields with the
+	// separator escaped inside values, so it is appended to the
+	// concatenation as its last len(packedIdx) fields.
+	readTextCols = append(readTextCols, packedIdx...)
+	packed := packedColumn
+	if len(packedIdx) > 1 {
+		packed = "coalesce(" + packedColumn + ", repeat(chr(31), " + strconv.Itoa(len(packedIdx)-1) + "))"
+	}
+	text = append(text, packed)
 	readStaySQL = "SELECT stay_id, admission_no, " + strings.Join(typed, ", ") +
 		", concat(" + strings.Join(text, ", chr(31), ") + ") FROM stays"
 	readTextSQL = "SELECT " + strings.Join(text, ", ") + " FROM stays WHERE stay_id = ?"
 }
+
+// readUnpackedText is how many of readTextCols are columns of their own;
+// the rest are packed fields, escaped (unpackField).
+var readUnpackedText int
 
 // childQuery describes how one child table is aggregated per stay.
 type childQuery struct {
@@ -267,8 +283,11 @@ func (db *DB) readPart(ctx context.Context, p *readPart, cond string, args []any
 			}
 		}
 		for k, ci := range readTextCols {
-			if fields[k] != "" {
-				setCol(s, &stayCols[ci], fields[k])
+			if f := fields[k]; f != "" {
+				if k >= readUnpackedText {
+					f = unpackField(f)
+				}
+				setCol(s, &stayCols[ci], f)
 			}
 		}
 		if i := id - p.from; i >= 0 && i < int64(width) {
@@ -453,16 +472,21 @@ func (db *DB) readChildSlow(ctx context.Context, c childQuery, id int64) ([][]st
 
 // readTextSlow reads the text columns of one stay column by column.
 func (db *DB) readTextSlow(ctx context.Context, id int64, out []string) error {
-	vals := make([]sql.NullString, len(out))
-	dest := make([]any, len(out))
+	n := readUnpackedText + 1 // the unpacked columns and the packed one
+	vals := make([]sql.NullString, n)
+	dest := make([]any, n)
 	for i := range dest {
 		dest[i] = &vals[i]
 	}
 	if err := db.db.QueryRowContext(ctx, readTextSQL, id).Scan(dest...); err != nil {
 		return fmt.Errorf("读取病案 read stay %d: %w", id, err)
 	}
-	for i, v := range vals {
+	for i, v := range vals[:readUnpackedText] {
 		out[i] = v.String
+	}
+	// Values never contain a raw separator in the packed column.
+	if !splitExact(vals[readUnpackedText].String, fieldSep, out[readUnpackedText:]) {
+		return fmt.Errorf("读取病案 read stay %d: %s does not have %d fields", id, packedColumn, len(out)-readUnpackedText)
 	}
 	return nil
 }

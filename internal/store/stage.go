@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 )
@@ -185,6 +186,7 @@ type stager struct {
 	importID           int64
 	nextID             int64
 	n                  int64
+	packed             []byte // scratch for the packed text fields
 }
 
 // defaultChunkStays is how many stays go into one set of staging files.
@@ -230,6 +232,9 @@ func (s *stager) append(st *frontpage.Stay) error {
 	}
 	for i := range stayCols {
 		col := &stayCols[i]
+		if col.Packed {
+			continue
+		}
 		switch col.Kind {
 		case colText:
 			c.str(*col.str(st))
@@ -253,6 +258,26 @@ func (s *stager) append(st *frontpage.Stay) error {
 			c.str(strings.Join(*col.list(st), ","))
 		}
 	}
+	// The packed text fields, in one column (columns.go).
+	p := s.packed[:0]
+	for k, i := range packedIdx {
+		if k > 0 {
+			p = append(p, packSep)
+		}
+		col := &stayCols[i]
+		if col.Kind == colList {
+			for j, v := range *col.list(st) {
+				if j > 0 {
+					p = append(p, ',')
+				}
+				p = appendPacked(p, v)
+			}
+		} else {
+			p = appendPacked(p, *col.str(st))
+		}
+	}
+	s.packed = p
+	c.str(unsafe.String(unsafe.SliceData(p), len(p)))
 	if err := s.stays.flushRow(); err != nil {
 		return err
 	}
