@@ -277,3 +277,62 @@ func isChildField(f *frontpage.Field) bool {
 	}
 	return false
 }
+
+// Packed procedure fields. The text columns of stay_procedures that no SQL
+// of Yardstick reads (only code is filtered and aggregated; the other
+// fields reach Go through EachStay) are stored in one column, packedColumn,
+// with the same format as the packed text fields of stays (appendPacked,
+// unpackField, unpackSQL), in pxPacked order. Migration 0003 converts
+// stores created before. stay_procedures keeps stay_id, seq, code and
+// op_date as columns of their own.
+type pxField struct {
+	Name string // column name in the unpacked layout (migration 0001)
+	str  func(*frontpage.Procedure) *string
+}
+
+var pxPacked = []pxField{
+	{"name", func(p *frontpage.Procedure) *string { return &p.Name }},
+	{"level", func(p *frontpage.Procedure) *string { return &p.Level }},
+	{"surgeon", func(p *frontpage.Procedure) *string { return &p.Surgeon }},
+	{"assistant1", func(p *frontpage.Procedure) *string { return &p.Assistant1 }},
+	{"assistant2", func(p *frontpage.Procedure) *string { return &p.Assistant2 }},
+	{"incision", func(p *frontpage.Procedure) *string { return &p.Incision }},
+	{"anaesthesia", func(p *frontpage.Procedure) *string { return &p.Anaesthesia }},
+	{"anaesthetist", func(p *frontpage.Procedure) *string { return &p.Anaesthetist }},
+	{"elective", func(p *frontpage.Procedure) *string { return &p.Elective }},
+}
+
+// pxUnpackedCols is the column order of stay_procedures before packing
+// (migration 0001), which the Parquet export keeps.
+var pxUnpackedCols = []string{"stay_id", "seq", "code", "name", "op_date", "level", "surgeon", "assistant1",
+	"assistant2", "incision", "anaesthesia", "anaesthetist", "elective"}
+
+// appendPackedProcedure appends the packed fields of p to b.
+func appendPackedProcedure(b []byte, p *frontpage.Procedure) []byte {
+	for k := range pxPacked {
+		if k > 0 {
+			b = append(b, packSep)
+		}
+		b = appendPacked(b, *pxPacked[k].str(p))
+	}
+	return b
+}
+
+// pxPackedSQL is the packed column of stay_procedures with NULL read as all
+// fields absent.
+var pxPackedSQL = "coalesce(" + packedColumn + ", repeat(chr(31), " + fmt.Sprint(len(pxPacked)-1) + "))"
+
+// proceduresExportSQL selects stay_procedures in its unpacked layout.
+func proceduresExportSQL() string {
+	sel := make([]string, 0, len(pxUnpackedCols))
+	for _, c := range pxUnpackedCols {
+		expr := c
+		for k, f := range pxPacked {
+			if f.Name == c {
+				expr = unpackSQL("_f", k) + " AS " + c
+			}
+		}
+		sel = append(sel, expr)
+	}
+	return "SELECT " + strings.Join(sel, ", ") + " FROM (SELECT *, string_split(" + pxPackedSQL + ", chr(31)) AS _f FROM stay_procedures)"
+}

@@ -62,8 +62,11 @@ func (db *DB) ExportParquet(ctx context.Context, dir string, opt ExportOptions) 
 	var out []ExportedTable
 	for _, t := range tables {
 		sel := "SELECT * FROM " + quoteIdent(t)
-		if t == "stays" {
+		switch t {
+		case "stays":
 			sel = staysExportSQL(opt.IncludeIdentity)
+		case "stay_procedures":
+			sel = proceduresExportSQL()
 		}
 		file := filepath.Join(dir, t+".parquet")
 		q := fmt.Sprintf(`COPY (%s) TO '%s' (FORMAT parquet, COMPRESSION zstd)`, sel, strings.ReplaceAll(file, "'", "''"))

@@ -87,11 +87,12 @@ var (
 	dxQuery = childQuery{table: "stay_diagnoses", fields: 4,
 		expr: "concat(seq, chr(31), code, chr(31), name, chr(31), poa)",
 		slow: "SELECT seq, code, name, poa FROM stay_diagnoses WHERE stay_id = ? ORDER BY seq"}
-	pxQuery = childQuery{table: "stay_procedures", fields: 12,
-		expr: `concat(seq, chr(31), code, chr(31), name, chr(31), epoch_us(op_date), chr(31), level, chr(31), surgeon, chr(31),
-			assistant1, chr(31), assistant2, chr(31), incision, chr(31), anaesthesia, chr(31), anaesthetist, chr(31), elective)`,
-		slow: `SELECT seq, code, name, epoch_us(op_date), level, surgeon, assistant1, assistant2, incision, anaesthesia,
-			anaesthetist, elective FROM stay_procedures WHERE stay_id = ? ORDER BY seq`}
+	// The packed fields of a procedure (pxPacked) end the record as they are
+	// stored: escaped, never holding a raw chr(31); readPart unpacks them.
+	pxQuery = childQuery{table: "stay_procedures", fields: 3 + len(pxPacked),
+		expr: "concat(seq, chr(31), code, chr(31), epoch_us(op_date), chr(31), " + pxPackedSQL + ")",
+		slow: "SELECT seq, code, epoch_us(op_date), " + pxSlowFields() + " FROM (SELECT *, string_split(" + pxPackedSQL +
+			", chr(31)) AS _f FROM stay_procedures WHERE stay_id = ?) ORDER BY seq"}
 	icuQuery = childQuery{table: "stay_icu", fields: 4,
 		expr: "concat(seq, chr(31), icu_type, chr(31), epoch_us(in_time), chr(31), epoch_us(out_time))",
 		slow: "SELECT seq, icu_type, epoch_us(in_time), epoch_us(out_time) FROM stay_icu WHERE stay_id = ? ORDER BY seq"}
@@ -213,12 +214,17 @@ func (db *DB) readPart(ctx context.Context, p *readPart, cond string, args []any
 		}
 		out := make([]frontpage.Procedure, len(recs))
 		for k, r := range recs {
-			d, err := epochTime(r[3])
+			d, err := epochTime(r[2])
 			if err != nil {
 				return err
 			}
-			out[k] = frontpage.Procedure{Code: r[1], Name: r[2], Date: d, Level: r[4], Surgeon: r[5], Assistant1: r[6],
-				Assistant2: r[7], Incision: r[8], Anaesthesia: r[9], Anaesthetist: r[10], Elective: r[11]}
+			pr := &out[k]
+			pr.Code, pr.Date = r[1], d
+			for j := range pxPacked {
+				if f := r[3+j]; f != "" {
+					*pxPacked[j].str(pr) = unpackField(f)
+				}
+			}
 		}
 		px[i] = out
 		return nil
@@ -502,4 +508,14 @@ func epochTime(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("bad timestamp %q: %w", s, err)
 	}
 	return time.UnixMicro(us).UTC(), nil
+}
+
+// pxSlowFields are the packed procedure fields as separate, still escaped,
+// columns of the list _f (readChildSlow).
+func pxSlowFields() string {
+	f := make([]string, len(pxPacked))
+	for k := range f {
+		f[k] = fmt.Sprintf("_f[%d]", k+1)
+	}
+	return strings.Join(f, ", ")
 }

@@ -301,16 +301,10 @@ func (s *stager) append(st *frontpage.Stay) error {
 		c.int(id)
 		c.int(int64(i))
 		c.str(p.Code)
-		c.str(p.Name)
 		c.ts(p.Date)
-		c.str(p.Level)
-		c.str(p.Surgeon)
-		c.str(p.Assistant1)
-		c.str(p.Assistant2)
-		c.str(p.Incision)
-		c.str(p.Anaesthesia)
-		c.str(p.Anaesthetist)
-		c.str(p.Elective)
+		// The other text fields, in one column (columns.go, pxPacked).
+		s.packed = appendPackedProcedure(s.packed[:0], p)
+		c.str(unsafe.String(unsafe.SliceData(s.packed), len(s.packed)))
 		if err := s.px.flushRow(); err != nil {
 			return err
 		}
