@@ -278,24 +278,9 @@ func printRowErrors(w io.Writer, fs *fileSummary, limit int) int {
 	return n
 }
 
-// formatRowError writes "file:line: field: 原因 / reason".
-func formatRowError(e store.RowError) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s:%d: ", e.File, e.Line)
-	switch {
-	case e.Column != "" && e.Field != "" && e.Column != e.Field:
-		fmt.Fprintf(&b, "%s (%s): ", e.Field, e.Column)
-	case e.Field != "":
-		fmt.Fprintf(&b, "%s: ", e.Field)
-	case e.Column != "":
-		fmt.Fprintf(&b, "%s: ", e.Column)
-	}
-	b.WriteString(e.ReasonCN)
-	if e.ReasonEN != "" && e.ReasonEN != e.ReasonCN {
-		b.WriteString(" / " + e.ReasonEN)
-	}
-	return b.String()
-}
+// formatRowError writes "file:line: column (field): 原因 / reason", the
+// ingest package's format (store.RowError is the stored copy of it).
+func formatRowError(e store.RowError) string { return ingest.RowError(e).String() }
 
 func summaryLine(fs *fileSummary) string {
 	if fs.Status != "ok" {
