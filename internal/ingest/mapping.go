@@ -144,19 +144,7 @@ func (m *Mapping) parseLine(line string, first bool) error {
 		}
 		m.Values[code][strings.TrimSpace(from)] = to
 	case "default":
-		lhs, rhs, err := splitAssign(rest)
-		if err != nil {
-			return err
-		}
-		f, err := unquote(lhs)
-		if err != nil {
-			return err
-		}
-		code, err := mappingField(f)
-		if err != nil {
-			return err
-		}
-		v, err := unquote(rhs)
+		code, v, err := fieldAssign(rest)
 		if err != nil {
 			return err
 		}
@@ -168,25 +156,13 @@ func (m *Mapping) parseLine(line string, first bool) error {
 		}
 		m.Defaults[code] = v
 	case "date_format":
-		lhs, rhs, err := splitAssign(rest)
-		if err != nil {
-			return err
-		}
-		f, err := unquote(lhs)
-		if err != nil {
-			return err
-		}
-		code, err := mappingField(f)
+		code, layout, err := fieldAssign(rest)
 		if err != nil {
 			return err
 		}
 		fld, _ := frontpage.FieldByCode(code)
 		if fld.Kind != frontpage.KindDate && fld.Kind != frontpage.KindDateTime {
 			return mapErr("%s 不是日期字段", "%s is not a date field", code, code)
-		}
-		layout, err := unquote(rhs)
-		if err != nil {
-			return err
 		}
 		layout = javaLayout(layout)
 		if !strings.Contains(layout, "2006") && !strings.Contains(layout, "06") {
@@ -322,4 +298,25 @@ func javaLayout(s string) string {
 		return s
 	}
 	return strings.NewReplacer("yyyy", "2006", "yy", "06", "MM", "01", "dd", "02", "HH", "15", "mm", "04", "ss", "05").Replace(s)
+}
+
+// fieldAssign parses "<field> = <value>" (either side may be quoted) into the
+// field's national code and the value: the shape of the default and
+// date_format directives.
+func fieldAssign(rest string) (code, value string, err error) {
+	lhs, rhs, err := splitAssign(rest)
+	if err != nil {
+		return "", "", err
+	}
+	f, err := unquote(lhs)
+	if err != nil {
+		return "", "", err
+	}
+	if code, err = mappingField(f); err != nil {
+		return "", "", err
+	}
+	if value, err = unquote(rhs); err != nil {
+		return "", "", err
+	}
+	return code, value, nil
 }
