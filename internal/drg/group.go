@@ -163,54 +163,8 @@ func (s *Scheme) GroupWith(c *Case, opt Options) Result {
 	if opt.Translate && (s.dxXwalk == nil || s.pxXwalk == nil) {
 		return invalid(ReasonNoCrosswalk)
 	}
-	for i, code := range c.Diagnoses {
-		if i == maxCodes {
-			break
-		}
-		code = strings.TrimSpace(code)
-		if code == "" {
-			continue
-		}
-		if opt.Translate {
-			id, ok := s.dxXwalk[code]
-			if !ok {
-				r.Untranslated = append(r.Untranslated, code)
-				continue
-			}
-			tr.add(TraceStep{Kind: StepTranslate, Codes: []string{code, s.dxCode[id]}})
-			cx.dx, cx.dxStr = append(cx.dx, id), append(cx.dxStr, s.dxCode[id])
-			continue
-		}
-		id, ok := s.dxID[code]
-		if !ok {
-			id = -1
-		}
-		cx.dx, cx.dxStr = append(cx.dx, id), append(cx.dxStr, code)
-	}
-	for i, code := range c.Procedures {
-		if i == maxCodes {
-			break
-		}
-		code = strings.TrimSpace(code)
-		if code == "" {
-			continue
-		}
-		if opt.Translate {
-			id, ok := s.pxXwalk[code]
-			if !ok {
-				r.Untranslated = append(r.Untranslated, code)
-				continue
-			}
-			tr.add(TraceStep{Kind: StepTranslate, Codes: []string{code, s.pxCode[id]}})
-			cx.px, cx.pxStr = append(cx.px, id), append(cx.pxStr, s.pxCode[id])
-			continue
-		}
-		id, ok := s.pxID[code]
-		if !ok {
-			id = -1
-		}
-		cx.px, cx.pxStr = append(cx.px, id), append(cx.pxStr, code)
-	}
+	cx.dx, cx.dxStr = internCodes(c.Diagnoses, cx.dx, cx.dxStr, s.dxID, s.dxXwalk, s.dxCode, opt.Translate, &r, tr)
+	cx.px, cx.pxStr = internCodes(c.Procedures, cx.px, cx.pxStr, s.pxID, s.pxXwalk, s.pxCode, opt.Translate, &r, tr)
 	if len(r.Untranslated) > 0 {
 		u := r.Untranslated
 		r = invalid(ReasonUntranslated)
@@ -552,4 +506,36 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// internCodes appends the scheme ids and code strings of the first maxCodes
+// non-blank input codes to ids and strs (id −1 = unknown to the scheme).
+// When translating, codes go through the crosswalk and those without an
+// entry are collected in r.Untranslated instead.
+func internCodes(in []string, ids []int32, strs []string, idOf, xwalk map[string]int32, code []string, translate bool, r *Result, tr *Trace) ([]int32, []string) {
+	for i, c := range in {
+		if i == maxCodes {
+			break
+		}
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if translate {
+			id, ok := xwalk[c]
+			if !ok {
+				r.Untranslated = append(r.Untranslated, c)
+				continue
+			}
+			tr.add(TraceStep{Kind: StepTranslate, Codes: []string{c, code[id]}})
+			ids, strs = append(ids, id), append(strs, code[id])
+			continue
+		}
+		id, ok := idOf[c]
+		if !ok {
+			id = -1
+		}
+		ids, strs = append(ids, id), append(strs, c)
+	}
+	return ids, strs
 }
