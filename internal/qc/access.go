@@ -323,18 +323,46 @@ func resolve(code string) (*acc, error) {
 }
 
 // clean trims a text value and reads the "-" filler as absent. The common
-// case (no surrounding space, longer than a filler) costs two byte tests.
+// case (no surrounding space, longer than a filler) costs a few byte tests,
+// also for Chinese text: only values that may start or end with a space go
+// through strings.TrimSpace.
 func clean(v string) string {
 	if v == "" {
 		return v
 	}
-	if v[0] <= ' ' || v[len(v)-1] <= ' ' || v[0] >= 0x80 || v[len(v)-1] >= 0x80 {
+	if mayTrim(v) {
 		v = strings.TrimSpace(v)
 	}
-	if len(v) <= 3 && frontpage.IsBlank(v) {
+	// v is trimmed here, so frontpage.IsBlank reduces to the filler test.
+	if len(v) <= 3 && (v == "-" || v == "—" || v == "－") {
 		return ""
 	}
 	return v
+}
+
+// mayTrim reports whether strings.TrimSpace could change v (v != ""): its
+// first or last rune may be white space. Besides ASCII space and controls,
+// unicode.IsSpace holds for U+0085 and U+00A0 (encoded C2 xx) and for
+// U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F and U+3000 (encoded
+// E1/E2/E3 xx xx); any other lead byte, CJK text included, cannot start a
+// space.
+func mayTrim(v string) bool {
+	b, e := v[0], v[len(v)-1]
+	if b <= ' ' || e <= ' ' || b == 0xC2 || b == 0xE1 || b == 0xE2 || b == 0xE3 {
+		return true
+	}
+	if e < 0x80 {
+		return false
+	}
+	n := len(v)
+	if n >= 2 && v[n-2] == 0xC2 {
+		return true
+	}
+	if n >= 3 {
+		l := v[n-3]
+		return l == 0xE1 || l == 0xE2 || l == 0xE3
+	}
+	return false
 }
 
 // ageDays is the age at admission in days: A14 × 365 from one year on,
