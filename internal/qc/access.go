@@ -2,9 +2,12 @@ package qc
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 )
@@ -18,61 +21,175 @@ const (
 	kList
 )
 
-// acc reads one field of a stay without allocating. Item fields take the
-// item index i; stay fields ignore it. List fields (B21C and the pseudo
-// fields ANY_DX, OTHER_DX, ANY_PX) expose n/at.
+// part is the member of a repeated item an item field reads.
+type part uint8
+
+const (
+	partDxCode part = iota + 1
+	partDxName
+	partDxPOA
+	partPxCode
+	partPxName
+	partPxDate
+	partPxLevel
+	partPxSurgeon
+	partPxAssistant1
+	partPxAssistant2
+	partPxIncision
+	partPxAnaesthesia
+	partPxAnaesthetist
+	partICUType
+	partICUIn
+	partICUOut
+)
+
+// list is the multi-valued field a list field reads.
+type list uint8
+
+const (
+	listTransfer list = iota + 1 // B21C
+	listAnyDx                    // every diagnosis code
+	listOtherDx                  // other diagnosis codes
+	listAnyPx                    // every procedure code
+)
+
+// acc describes how to read one field of a stay. Stay fields are read into
+// the checker's value slot acc.slot when a stay's check starts (see
+// Checker.load); item fields (acc.part) and list fields (acc.list) are read
+// from the stay directly.
 type acc struct {
 	code     string // as written in the rule (pattern for item fields)
 	kind     vkind
 	scope    string // "" for stay fields, else the item scope family: dx, px, icu
 	identity bool
-	text     func(s *frontpage.Stay, i int) string
-	num      func(s *frontpage.Stay, i int) (float64, bool)
-	tm       func(s *frontpage.Stay, i int) time.Time
-	n        func(s *frontpage.Stay) int
-	at       func(s *frontpage.Stay, i int) string
-	px       bool // holds procedure codes (ICD-9-CM-3 range keys)
+	part     part // item fields
+	list     list // list fields
+	slot     int  // stay fields: value slot assigned by Compile; -1 for item and list fields
+
+	// Stay fields: where the value comes from.
+	src src
+	off uintptr // srcString, srcOptInt, srcOptFloat, srcTime: offset in the Stay
+	get func(s *frontpage.Stay) string
+	num func(s *frontpage.Stay) (float64, bool)
+	tm  func(s *frontpage.Stay) time.Time
+
+	// Set by Compile when a rule needs the slot's code key or calendar day,
+	// so load computes them once.
+	keyed, dayed bool
 }
 
-func (a *acc) present(s *frontpage.Stay, i int) bool {
-	switch a.kind {
-	case kNum:
-		_, ok := a.num(s, i)
-		return ok
-	case kTime:
-		return !a.tm(s, i).IsZero()
-	case kList:
-		return a.n(s) > 0
-	}
-	return a.text(s, i) != ""
-}
+// src is how a stay field is read.
+type src uint8
 
-// show renders the value for a message; identity fields are never shown.
-func (a *acc) show(s *frontpage.Stay, i int) string {
-	if a.identity {
-		return "***"
-	}
-	switch a.kind {
-	case kNum:
-		v, ok := a.num(s, i)
-		if !ok {
+const (
+	srcString   src = iota + 1 // string at off, cleaned
+	srcGet                     // registry getter, cleaned
+	srcOptInt                  // frontpage.Opt[int] at off
+	srcOptFloat                // frontpage.Opt[float64] at off
+	srcTime                    // time.Time at off
+	srcNum                     // num (derived values)
+	srcLazyNum                 // num, on first use: parses the registry text form
+	srcLazyTime                // tm, on first use: parses the registry text form
+)
+
+// itemText reads a text member of item i ("" when there is no such item).
+func itemText(s *frontpage.Stay, p part, i int) string {
+	switch p {
+	case partDxCode, partDxName, partDxPOA:
+		if uint(i) >= uint(len(s.Diagnoses)) {
 			return ""
 		}
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case kTime:
-		t := a.tm(s, i)
-		if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
-			return frontpage.FormatDate(t)
+		d := &s.Diagnoses[i]
+		switch p {
+		case partDxCode:
+			return d.Code
+		case partDxName:
+			return d.Name
 		}
-		return frontpage.FormatDateTime(t)
-	case kList:
-		parts := make([]string, a.n(s))
-		for k := range parts {
-			parts[k] = a.at(s, k)
+		return d.POA
+	case partICUType:
+		if uint(i) >= uint(len(s.ICU)) {
+			return ""
 		}
-		return strings.Join(parts, ",")
+		return s.ICU[i].Type
 	}
-	return a.text(s, i)
+	if uint(i) >= uint(len(s.Procedures)) {
+		return ""
+	}
+	x := &s.Procedures[i]
+	switch p {
+	case partPxCode:
+		return x.Code
+	case partPxName:
+		return x.Name
+	case partPxLevel:
+		return x.Level
+	case partPxSurgeon:
+		return x.Surgeon
+	case partPxAssistant1:
+		return x.Assistant1
+	case partPxAssistant2:
+		return x.Assistant2
+	case partPxIncision:
+		return x.Incision
+	case partPxAnaesthesia:
+		return x.Anaesthesia
+	case partPxAnaesthetist:
+		return x.Anaesthetist
+	}
+	return ""
+}
+
+// itemTime reads a time member of item i (zero when there is no such item).
+func itemTime(s *frontpage.Stay, p part, i int) time.Time {
+	switch p {
+	case partPxDate:
+		if uint(i) < uint(len(s.Procedures)) {
+			return s.Procedures[i].Date
+		}
+	case partICUIn:
+		if uint(i) < uint(len(s.ICU)) {
+			return s.ICU[i].In
+		}
+	case partICUOut:
+		if uint(i) < uint(len(s.ICU)) {
+			return s.ICU[i].Out
+		}
+	}
+	return time.Time{}
+}
+
+// listLen is the number of elements of a list field.
+func listLen(s *frontpage.Stay, l list) int {
+	switch l {
+	case listTransfer:
+		return len(s.TransferDepts)
+	case listAnyDx:
+		return len(s.Diagnoses)
+	case listOtherDx:
+		if len(s.Diagnoses) == 0 {
+			return 0
+		}
+		return len(s.Diagnoses) - 1
+	case listAnyPx:
+		return len(s.Procedures)
+	}
+	return 0
+}
+
+// listAt is element j of a list field (j < listLen).
+func listAt(s *frontpage.Stay, l list, j int) string {
+	switch l {
+	case listTransfer:
+		return s.TransferDepts[j]
+	case listAnyDx:
+		return s.Diagnoses[j].Code
+	case listOtherDx:
+		return s.Diagnoses[j+1].Code
+	case listAnyPx:
+		return s.Procedures[j].Code
+	}
+	return ""
 }
 
 // concrete is the field code reported for item i.
@@ -139,87 +256,55 @@ var pseudoNames = map[string][2]string{
 	"ICU_HOURS": {"重症监护总时长（小时）", "total ICU hours"},
 }
 
-func dxText(part func(*frontpage.Diagnosis) string) func(*frontpage.Stay, int) string {
-	return func(s *frontpage.Stay, i int) string {
-		if i < 0 || i >= len(s.Diagnoses) {
-			return ""
-		}
-		return part(&s.Diagnoses[i])
-	}
-}
-
-func pxText(part func(*frontpage.Procedure) string) func(*frontpage.Stay, int) string {
-	return func(s *frontpage.Stay, i int) string {
-		if i < 0 || i >= len(s.Procedures) {
-			return ""
-		}
-		return part(&s.Procedures[i])
-	}
-}
-
 // itemFields are the fields of repeated items, by national pattern.
-var itemFields = map[string]*acc{
-	"C06xNNC": {kind: kText, scope: "dx", text: dxText(func(d *frontpage.Diagnosis) string { return d.Code })},
-	"C07xNNN": {kind: kText, scope: "dx", text: dxText(func(d *frontpage.Diagnosis) string { return d.Name })},
-	"C08xNNC": {kind: kText, scope: "dx", text: dxText(func(d *frontpage.Diagnosis) string { return d.POA })},
-	"C35xNNC": {kind: kText, scope: "px", px: true, text: pxText(func(p *frontpage.Procedure) string { return p.Code })},
-	"C36xNNN": {kind: kText, scope: "px", text: pxText(func(p *frontpage.Procedure) string { return p.Name })},
-	"C37xNN": {kind: kTime, scope: "px", tm: func(s *frontpage.Stay, i int) time.Time {
-		if i < 0 || i >= len(s.Procedures) {
-			return time.Time{}
-		}
-		return s.Procedures[i].Date
-	}},
-	"C38xNN":  {kind: kText, scope: "px", text: pxText(func(p *frontpage.Procedure) string { return p.Level })},
-	"C39xNN":  {kind: kText, scope: "px", text: pxText(func(p *frontpage.Procedure) string { return p.Surgeon })},
-	"C40xNN":  {kind: kText, scope: "px", text: pxText(func(p *frontpage.Procedure) string { return p.Assistant1 })},
-	"C41xNN":  {kind: kText, scope: "px", text: pxText(func(p *frontpage.Procedure) string { return p.Assistant2 })},
-	"C42xNNC": {kind: kText, scope: "px", text: pxText(func(p *frontpage.Procedure) string { return p.Incision })},
-	"C43xNNC": {kind: kText, scope: "px", text: pxText(func(p *frontpage.Procedure) string { return p.Anaesthesia })},
-	"C44xNN":  {kind: kText, scope: "px", text: pxText(func(p *frontpage.Procedure) string { return p.Anaesthetist })},
-	"C48xNNC": {kind: kText, scope: "icu", text: func(s *frontpage.Stay, i int) string {
-		if i < 0 || i >= len(s.ICU) {
-			return ""
-		}
-		return s.ICU[i].Type
-	}},
-	"C49xNN": {kind: kTime, scope: "icu", tm: func(s *frontpage.Stay, i int) time.Time {
-		if i < 0 || i >= len(s.ICU) {
-			return time.Time{}
-		}
-		return s.ICU[i].In
-	}},
-	"C50xNN": {kind: kTime, scope: "icu", tm: func(s *frontpage.Stay, i int) time.Time {
-		if i < 0 || i >= len(s.ICU) {
-			return time.Time{}
-		}
-		return s.ICU[i].Out
-	}},
+var itemFields = map[string]acc{
+	"C06xNNC": {kind: kText, scope: "dx", part: partDxCode},
+	"C07xNNN": {kind: kText, scope: "dx", part: partDxName},
+	"C08xNNC": {kind: kText, scope: "dx", part: partDxPOA},
+	"C35xNNC": {kind: kText, scope: "px", part: partPxCode},
+	"C36xNNN": {kind: kText, scope: "px", part: partPxName},
+	"C37xNN":  {kind: kTime, scope: "px", part: partPxDate},
+	"C38xNN":  {kind: kText, scope: "px", part: partPxLevel},
+	"C39xNN":  {kind: kText, scope: "px", part: partPxSurgeon},
+	"C40xNN":  {kind: kText, scope: "px", part: partPxAssistant1},
+	"C41xNN":  {kind: kText, scope: "px", part: partPxAssistant2},
+	"C42xNNC": {kind: kText, scope: "px", part: partPxIncision},
+	"C43xNNC": {kind: kText, scope: "px", part: partPxAnaesthesia},
+	"C44xNN":  {kind: kText, scope: "px", part: partPxAnaesthetist},
+	"C48xNNC": {kind: kText, scope: "icu", part: partICUType},
+	"C49xNN":  {kind: kTime, scope: "icu", part: partICUIn},
+	"C50xNN":  {kind: kTime, scope: "icu", part: partICUOut},
 }
 
-func optInt(o frontpage.Opt[int]) (float64, bool) { return float64(o.V), o.Valid }
+var stay0 frontpage.Stay
+
+func optIntAt(off uintptr) acc   { return acc{kind: kNum, src: srcOptInt, off: off} }
+func optFloatAt(off uintptr) acc { return acc{kind: kNum, src: srcOptFloat, off: off} }
+func numBy(f func(*frontpage.Stay) (float64, bool)) acc {
+	return acc{kind: kNum, src: srcNum, num: f}
+}
 
 // numFields and timeFields are the typed stay fields, read directly instead
 // of through the registry's text form (which would allocate).
-var numFields = map[string]func(*frontpage.Stay) (float64, bool){
-	"A14": func(s *frontpage.Stay) (float64, bool) { return optInt(s.AgeYears) },
-	"A16": func(s *frontpage.Stay) (float64, bool) { return optInt(s.AgeDays) },
-	"A17": func(s *frontpage.Stay) (float64, bool) { return optInt(s.NewbornAdmWeight) },
-	"A49": func(s *frontpage.Stay) (float64, bool) { return float64(s.AdmissionNo), s.AdmissionNo != 0 },
-	"B20": func(s *frontpage.Stay) (float64, bool) { return optInt(s.LOS) },
-	"C47": func(s *frontpage.Stay) (float64, bool) { return optInt(s.VentHours) },
-	"AGE_DAYS": func(s *frontpage.Stay) (float64, bool) {
+var numFields = map[string]acc{
+	"A14": optIntAt(unsafe.Offsetof(stay0.AgeYears)),
+	"A16": optIntAt(unsafe.Offsetof(stay0.AgeDays)),
+	"A17": optIntAt(unsafe.Offsetof(stay0.NewbornAdmWeight)),
+	"A49": numBy(func(s *frontpage.Stay) (float64, bool) { return float64(s.AdmissionNo), s.AdmissionNo != 0 }),
+	"B20": optIntAt(unsafe.Offsetof(stay0.LOS)),
+	"C47": optIntAt(unsafe.Offsetof(stay0.VentHours)),
+	"AGE_DAYS": numBy(func(s *frontpage.Stay) (float64, bool) {
 		d, ok := ageDays(s)
 		return float64(d), ok
-	},
-	"AGE_YEARS": ageYears,
-	"LOS_HOURS": func(s *frontpage.Stay) (float64, bool) {
+	}),
+	"AGE_YEARS": numBy(ageYears),
+	"LOS_HOURS": numBy(func(s *frontpage.Stay) (float64, bool) {
 		if s.AdmTime.IsZero() || s.DisTime.IsZero() {
 			return 0, false
 		}
 		return s.DisTime.Sub(s.AdmTime).Hours(), true
-	},
-	"ICU_HOURS": func(s *frontpage.Stay) (float64, bool) {
+	}),
+	"ICU_HOURS": numBy(func(s *frontpage.Stay) (float64, bool) {
 		var h float64
 		ok := false
 		for _, u := range s.ICU {
@@ -229,76 +314,122 @@ var numFields = map[string]func(*frontpage.Stay) (float64, bool){
 			}
 		}
 		return h, ok
-	},
+	}),
 }
 
-var timeFields = map[string]func(*frontpage.Stay) time.Time{
-	"A13": func(s *frontpage.Stay) time.Time { return s.BirthDate },
-	"B12": func(s *frontpage.Stay) time.Time { return s.AdmTime },
-	"B15": func(s *frontpage.Stay) time.Time { return s.DisTime },
-	"B33": func(s *frontpage.Stay) time.Time { return s.QCDate },
+var timeFields = map[string]acc{
+	"A13": {kind: kTime, src: srcTime, off: unsafe.Offsetof(stay0.BirthDate)},
+	"B12": {kind: kTime, src: srcTime, off: unsafe.Offsetof(stay0.AdmTime)},
+	"B15": {kind: kTime, src: srcTime, off: unsafe.Offsetof(stay0.DisTime)},
+	"B33": {kind: kTime, src: srcTime, off: unsafe.Offsetof(stay0.QCDate)},
 }
 
 func init() {
+	optInt := unsafe.Sizeof(stay0.BirthWeights[0])
 	for i := 0; i < frontpage.MaxBirthWeights; i++ {
-		i := i
-		numFields["A18x"+nn(i+1)] = func(s *frontpage.Stay) (float64, bool) { return optInt(s.BirthWeights[i]) }
+		numFields["A18x"+nn(i+1)] = optIntAt(unsafe.Offsetof(stay0.BirthWeights) + uintptr(i)*optInt)
 	}
 	for k := 0; k < 3; k++ {
-		k := k
-		numFields[fmt.Sprintf("C%d", 28+k)] = func(s *frontpage.Stay) (float64, bool) { return optInt(s.ComaBefore[k]) }
-		numFields[fmt.Sprintf("C%d", 31+k)] = func(s *frontpage.Stay) (float64, bool) { return optInt(s.ComaAfter[k]) }
+		numFields[fmt.Sprintf("C%d", 28+k)] = optIntAt(unsafe.Offsetof(stay0.ComaBefore) + uintptr(k)*optInt)
+		numFields[fmt.Sprintf("C%d", 31+k)] = optIntAt(unsafe.Offsetof(stay0.ComaAfter) + uintptr(k)*optInt)
 	}
 	for c := frontpage.CostItem(0); c < frontpage.NumCostItems; c++ {
-		c := c
-		numFields[frontpage.CostCodes[c]] = func(s *frontpage.Stay) (float64, bool) { return s.Costs[c].V, s.Costs[c].Valid }
+		numFields[frontpage.CostCodes[c]] = optFloatAt(unsafe.Offsetof(stay0.Costs) + uintptr(c)*unsafe.Sizeof(stay0.Costs[0]))
 	}
 }
 
-// listFields are the multi-valued fields.
-var listFields = map[string]*acc{
-	"B21C": {n: func(s *frontpage.Stay) int { return len(s.TransferDepts) }, at: func(s *frontpage.Stay, i int) string { return s.TransferDepts[i] }},
-	"ANY_DX": {n: func(s *frontpage.Stay) int { return len(s.Diagnoses) },
-		at: func(s *frontpage.Stay, i int) string { return s.Diagnoses[i].Code }},
-	"OTHER_DX": {n: func(s *frontpage.Stay) int {
-		if len(s.Diagnoses) == 0 {
-			return 0
+// textOffsets finds, for the registry's text and code fields that read a
+// string of the Stay as is, the offset of that string, so the checker loads
+// it without going through the getter closures. Each candidate is checked
+// on probe stays (all strings set to distinct markers, only this one set,
+// all but this one set), so a getter that derives its value from other
+// fields is never taken for a plain one; those keep using Field.Get.
+// (internal/synth reads the same strings the same way.)
+var textOffsets = sync.OnceValue(func() map[*frontpage.Field]uintptr {
+	var locs []uintptr
+	var walk func(t reflect.Type, base uintptr)
+	walk = func(t reflect.Type, base uintptr) {
+		switch t.Kind() {
+		case reflect.String:
+			locs = append(locs, base)
+		case reflect.Struct:
+			for i := 0; i < t.NumField(); i++ {
+				walk(t.Field(i).Type, base+t.Field(i).Offset)
+			}
+		case reflect.Array:
+			for i := 0; i < t.Len(); i++ {
+				walk(t.Elem(), base+uintptr(i)*t.Elem().Size())
+			}
 		}
-		return len(s.Diagnoses) - 1
-	}, at: func(s *frontpage.Stay, i int) string { return s.Diagnoses[i+1].Code }},
-	"ANY_PX": {px: true, n: func(s *frontpage.Stay) int { return len(s.Procedures) },
-		at: func(s *frontpage.Stay, i int) string { return s.Procedures[i].Code }},
+	}
+	walk(reflect.TypeFor[frontpage.Stay](), 0)
+	marker := func(k int) string { return "\x00probe" + strconv.Itoa(k) }
+	set := func(s *frontpage.Stay, off uintptr, v string) { *(*string)(unsafe.Add(unsafe.Pointer(s), off)) = v }
+	var all frontpage.Stay
+	byMarker := map[string]int{}
+	for k, off := range locs {
+		set(&all, off, marker(k))
+		byMarker[marker(k)] = k
+	}
+	out := map[*frontpage.Field]uintptr{}
+	for _, f := range frontpage.Fields() {
+		if f.Kind != frontpage.KindText && f.Kind != frontpage.KindCode {
+			continue
+		}
+		k, ok := byMarker[f.Get(&all)]
+		if !ok {
+			continue
+		}
+		var only, but frontpage.Stay
+		set(&only, locs[k], marker(k))
+		for k2, off := range locs {
+			if k2 != k {
+				set(&but, off, marker(k2))
+			}
+		}
+		if f.Get(&only) == marker(k) && f.Get(&but) == "" {
+			out[f] = locs[k]
+		}
+	}
+	return out
+})
+
+// listFields are the multi-valued fields.
+var listFields = map[string]list{
+	"B21C":     listTransfer,
+	"ANY_DX":   listAnyDx,
+	"OTHER_DX": listOtherDx,
+	"ANY_PX":   listAnyPx,
 }
 
 // resolve returns the accessor of a field code (a registry code, an item
 // pattern or a pseudo field).
 func resolve(code string) (*acc, error) {
 	if a, ok := itemFields[code]; ok {
-		c := *a
-		c.code = code
-		return &c, nil
+		a.code, a.slot = code, -1
+		return &a, nil
 	}
-	if a, ok := listFields[code]; ok {
-		c := *a
-		c.code, c.kind = code, kList
-		return &c, nil
+	if l, ok := listFields[code]; ok {
+		return &acc{code: code, kind: kList, list: l, slot: -1}, nil
 	}
-	if f, ok := numFields[code]; ok {
-		return &acc{code: code, kind: kNum, num: func(s *frontpage.Stay, _ int) (float64, bool) { return f(s) }}, nil
+	if a, ok := numFields[code]; ok {
+		a.code = code
+		return &a, nil
 	}
-	if f, ok := timeFields[code]; ok {
-		return &acc{code: code, kind: kTime, tm: func(s *frontpage.Stay, _ int) time.Time { return f(s) }}, nil
+	if a, ok := timeFields[code]; ok {
+		a.code = code
+		return &a, nil
 	}
 	f, ok := frontpage.FieldByCode(code)
 	if !ok {
 		return nil, fmt.Errorf("未知字段 unknown field %q", code)
 	}
-	a := &acc{code: f.Code, identity: f.Identity, px: f.Codeset == "ICD9CM3"}
+	a := &acc{code: f.Code, identity: f.Identity}
 	switch f.Kind {
 	case frontpage.KindInt, frontpage.KindDecimal:
 		// Fields not in numFields (rare in rules) go through the text form.
-		a.kind = kNum
-		a.num = func(s *frontpage.Stay, _ int) (float64, bool) {
+		a.kind, a.src = kNum, srcLazyNum
+		a.num = func(s *frontpage.Stay) (float64, bool) {
 			v := f.Get(s)
 			if v == "" {
 				return 0, false
@@ -307,17 +438,19 @@ func resolve(code string) (*acc, error) {
 			return x, err == nil
 		}
 	case frontpage.KindDate, frontpage.KindDateTime:
-		a.kind = kTime
-		a.tm = func(s *frontpage.Stay, _ int) time.Time {
+		a.kind, a.src = kTime, srcLazyTime
+		a.tm = func(s *frontpage.Stay) time.Time {
 			t, _ := frontpage.ParseDateTime(f.Get(s))
 			return t
 		}
 	default:
-		a.kind = kText
 		// "-" is the prescribed filler for "nothing to record" (84号文); a
 		// value that bypassed the parser (generated or API stays) may still
-		// hold it, so it reads as absent here too.
-		a.text = func(s *frontpage.Stay, _ int) string { return clean(f.Get(s)) }
+		// hold it, so it reads as absent here too (load cleans it).
+		a.kind, a.src, a.get = kText, srcGet, f.Get
+		if off, ok := textOffsets()[f]; ok {
+			a.src, a.off = srcString, off
+		}
 	}
 	return a, nil
 }

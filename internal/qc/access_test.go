@@ -1,8 +1,11 @@
 package qc
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/yardstick-health/yardstick/internal/frontpage"
@@ -53,6 +56,86 @@ func TestCleanMatchesTrimSpace(t *testing.T) {
 		}
 		if c != "" && !mayTrim(c) && strings.TrimSpace(c) != c {
 			t.Errorf("mayTrim(%q) = false but TrimSpace trims it", c)
+		}
+	}
+}
+
+// TestSlotsReadLikeRegistry: every registry field, read through a value
+// slot (direct offsets, typed fields, getters, lazily parsed text forms),
+// has the value its registry text form gives (amounts with at most two
+// decimals: the text form rounds to cents, the rules read the number).
+func TestSlotsReadLikeRegistry(t *testing.T) {
+	var codes []string
+	for _, f := range frontpage.Fields() {
+		if f.Kind != frontpage.KindList {
+			codes = append(codes, f.Code)
+		}
+	}
+	e, err := Compile([]*Rule{{ID: "X", Category: Completeness, Severity: Error, Check: CheckRequired, Fields: codes}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := e.NewChecker()
+	stays := []*frontpage.Stay{build(t), build(t, m{"A11": " 张三\u3000", "B14": "-", "C02N": "—", "A48": "\t", "D11": "12.34", "A18x03": "3100",
+		"C06x02C": "Z37.000", "C16x01": "", "C37x01": "2021-03-06 07:00", "C48x01C": "03", "C49x01": "2021-03-06 10:00", "C47": "12"}), {}}
+	// a raw value the parser would have trimmed
+	stays[1].OrgName = " 医院 "
+	for n, s := range stays {
+		for round := 0; round < 2; round++ { // the second round reads lazy slots of a new stay generation
+			k.Check(s)
+			for _, a := range e.compiled[0].fields {
+				f, _ := frontpage.FieldByCode(a.code)
+				raw := f.Get(s)
+				switch a.kind {
+				case kText:
+					if got, want := k.text(a, s, 0), cleanRef(raw); got != want {
+						t.Errorf("stay %d %s: text %q, want %q", n, a.code, got, want)
+					}
+				case kNum:
+					got, ok := k.num(a, s)
+					want, err := strconv.ParseFloat(raw, 64)
+					if ok != (raw != "" && err == nil) || (ok && got != want) {
+						t.Errorf("stay %d %s: num %v %v, want %q", n, a.code, got, ok, raw)
+					}
+				case kTime:
+					want, _ := frontpage.ParseDateTime(raw)
+					got := k.tm(a, s, 0)
+					if f.Kind == frontpage.KindDate {
+						got = got.Truncate(24 * time.Hour)
+					}
+					if !got.Equal(want) {
+						t.Errorf("stay %d %s: time %v, want %v", n, a.code, got, want)
+					}
+				default:
+					t.Errorf("%s: kind %d", a.code, a.kind)
+				}
+			}
+		}
+	}
+}
+
+// TestLazySlotGenerationWrap: lazily computed slots stay correct when the
+// stay counter wraps.
+func TestLazySlotGenerationWrap(t *testing.T) {
+	rules := []*Rule{{ID: "X", Category: Logic, Severity: Error, Check: CheckWhen, Fields: []string{"C16x01"},
+		When: []Cond{{Field: "C16x01", Op: "present"}}, MsgCN: "{value}", MsgEN: "{value}"}}
+	e, err := Compile(rules, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !e.lazy {
+		t.Fatal("C16x01 should be read lazily")
+	}
+	with, without := build(t), build(t, m{"C16x01": ""})
+	k := e.NewChecker()
+	k.c.gen = math.MaxUint32 - 2
+	for i := 0; i < 6; i++ {
+		s, want := with, 1
+		if i%2 == 1 {
+			s, want = without, 0
+		}
+		if got := len(k.Check(s)); got != want {
+			t.Fatalf("check %d (gen %d): %d findings, want %d", i, k.c.gen, got, want)
 		}
 	}
 }

@@ -30,18 +30,21 @@ type Engine struct {
 	dicts    codes.Set
 	byID     map[string]*Rule
 	scorer   *Scorer
+	slotAccs []*acc // by value slot: the stay fields the enabled rules read
+	lazy     bool   // some slots are computed on first use
 }
 
 // compiled is a rule with its accessors, sets and ranges resolved.
 type compiled struct {
 	r      *Rule
 	scope  string
-	start  int // first item index (1 for other-dx/other-px scopes)
+	fam    family // items the rule runs on
+	start  int    // first item index (1 for other-dx/other-px scopes)
 	fields []*acc
 	when   []cond
 	run    func(k *Checker, c *compiled, s *frontpage.Stay, i int)
 
-	set        map[string]struct{}
+	set        codeSet
 	ranges     rangeSet
 	ranges2    rangeSet // sex_code with the embedded table: male-only codes
 	min, max   float64
@@ -52,7 +55,18 @@ type compiled struct {
 	wantSex    string
 	minuteGran bool
 	slack      time.Duration
+	expect     string // the constant expect text of range, age_code and code_range findings
 }
+
+// family is what a scoped rule iterates over.
+type family uint8
+
+const (
+	famStay family = iota
+	famDx
+	famPx
+	famICU
+)
 
 // New compiles the built-in catalogue with the configuration applied.
 func New(opts Options) (*Engine, error) {
@@ -97,7 +111,49 @@ func Compile(rules []*Rule, dicts codes.Set) (*Engine, error) {
 			e.compiled = append(e.compiled, c)
 		}
 	}
+	e.assignSlots()
 	return e, nil
+}
+
+// assignSlots gives every stay field the enabled rules read a value slot:
+// rules reading the same field share it (resolve gives the same accessor
+// for the same code), and it carries the code key or calendar day when any
+// of them needs it.
+func (e *Engine) assignSlots() {
+	slots := map[string]int{}
+	var all []*acc
+	var keyed, dayed []bool
+	use := func(a *acc, key, day bool) {
+		if a.slot < 0 {
+			return
+		}
+		n, ok := slots[a.code]
+		if !ok {
+			n = len(slots)
+			slots[a.code] = n
+			e.slotAccs = append(e.slotAccs, a)
+			keyed, dayed = append(keyed, false), append(dayed, false)
+			e.lazy = e.lazy || a.src == srcLazyNum || a.src == srcLazyTime
+		}
+		a.slot = n
+		keyed[n] = keyed[n] || (key && a.kind == kText)
+		dayed[n] = dayed[n] || (day && a.kind == kTime)
+		all = append(all, a)
+	}
+	for _, c := range e.compiled {
+		ranges := c.r.Check == CheckCodeRange || c.r.Check == CheckSex || c.r.Check == CheckAge
+		day := c.r.Check == CheckDateOrder && !c.minuteGran
+		for _, a := range c.fields {
+			use(a, ranges, day)
+		}
+		for i := range c.when {
+			w := &c.when[i]
+			use(w.a, w.op == opInRanges || w.op == opNotInRanges, false)
+		}
+	}
+	for _, a := range all {
+		a.keyed, a.dayed = keyed[a.slot], dayed[a.slot]
+	}
 }
 
 // Rules returns the effective rules (including disabled ones).
@@ -127,15 +183,15 @@ func compileRule(r *Rule) (*compiled, error) {
 	switch r.Scope {
 	case ScopeStay:
 	case ScopeDx:
-		family = "dx"
+		family, c.fam = "dx", famDx
 	case ScopeOtherDx:
-		family, c.start = "dx", 1
+		family, c.fam, c.start = "dx", famDx, 1
 	case ScopeProc:
-		family = "px"
+		family, c.fam = "px", famPx
 	case ScopeOtherPx:
-		family, c.start = "px", 1
+		family, c.fam, c.start = "px", famPx, 1
 	case ScopeICU:
-		family = "icu"
+		family, c.fam = "icu", famICU
 	default:
 		return nil, fmt.Errorf("未知范围 unknown scope %q", r.Scope)
 	}
@@ -190,10 +246,11 @@ func compileRule(r *Rule) (*compiled, error) {
 		if t == nil {
 			return nil, fmt.Errorf("未知代码表 unknown code table %q", p.Table)
 		}
-		c.set = make(map[string]struct{}, len(t))
+		keys := make([]string, 0, len(t))
 		for k := range t {
-			c.set[k] = struct{}{}
+			keys = append(keys, k)
 		}
+		c.set = newCodeSet(keys)
 		err, c.run = need(1), runCodeset
 	case CheckShape:
 		if shapes[p.Pattern] == nil {
@@ -216,7 +273,7 @@ func compileRule(r *Rule) (*compiled, error) {
 		if !c.hasMin && !c.hasMax && p.Step == 0 {
 			return nil, fmt.Errorf("range 需要 min/max/step range needs min, max or step")
 		}
-		err, c.run = need(1), runRange
+		err, c.run, c.expect = need(1), runRange, rangeText(c)
 	case CheckSex:
 		if len(p.Ranges) == 0 {
 			t := sexTables()
@@ -230,7 +287,7 @@ func compileRule(r *Rule) (*compiled, error) {
 		if len(c.ranges) == 0 || (!c.hasMin && !c.hasMax) {
 			return nil, fmt.Errorf("age_code 需要 ranges 和 min/max needs ranges and min/max")
 		}
-		err, c.run = need(1), runAge
+		err, c.run, c.expect = need(1), runAge, rangeText(c)+" "+p.Unit
 	case CheckSum:
 		switch p.Op {
 		case "eq", "ge", "le":
@@ -244,7 +301,7 @@ func compileRule(r *Rule) (*compiled, error) {
 		if len(c.ranges) == 0 || (p.Mode != "forbid" && p.Mode != "require") {
 			return nil, fmt.Errorf("code_range 需要 ranges 和 mode forbid|require needs ranges and mode forbid|require")
 		}
-		err, c.run = need(1), runCodeRange
+		err, c.run, c.expect = need(1), runCodeRange, strings.Join(p.Ranges, ",")
 	case CheckWhen:
 		if len(c.when) == 0 {
 			return nil, fmt.Errorf("when 检查需要条件 check when needs a condition")
@@ -277,6 +334,7 @@ type Checker struct {
 	cur     *compiled
 	skipped map[string]int // rule id → stays skipped for a missing dictionary
 	sb      scoreScratch
+	c       stayCache
 }
 
 // Score scores findings returned by Check, and returns the indicator flags.
@@ -286,31 +344,28 @@ func (k *Checker) Score(fs []Finding) (float64, uint16) {
 }
 
 // NewChecker returns a checker of the engine.
-func (e *Engine) NewChecker() *Checker { return &Checker{e: e, skipped: map[string]int{}} }
+func (e *Engine) NewChecker() *Checker {
+	return &Checker{e: e, skipped: map[string]int{}, c: stayCache{vals: make([]slotVal, len(e.slotAccs)), lazy: e.lazy}}
+}
 
 // Check runs every enabled rule on the stay. The returned slice is reused by
 // the next call.
 func (k *Checker) Check(s *frontpage.Stay) []Finding {
 	k.out = k.out[:0]
+	k.load(s)
 	for _, c := range k.e.compiled {
 		k.cur = c
-		if c.scope == ScopeStay {
-			if c.holds(s, 0) {
-				c.run(k, c, s, 0)
-			}
-			continue
-		}
-		n := 0
-		switch c.scope {
-		case ScopeDx, ScopeOtherDx:
+		n := 1
+		switch c.fam {
+		case famDx:
 			n = len(s.Diagnoses)
-		case ScopeProc, ScopeOtherPx:
+		case famPx:
 			n = len(s.Procedures)
-		case ScopeICU:
+		case famICU:
 			n = len(s.ICU)
 		}
 		for i := c.start; i < n; i++ {
-			if c.holds(s, i) {
+			if k.holds(c, s, i) {
 				c.run(k, c, s, i)
 			}
 		}
@@ -322,9 +377,9 @@ func (k *Checker) Check(s *frontpage.Stay) []Finding {
 // dictionary of the stay's code system is not imported.
 func (k *Checker) Skipped() map[string]int { return k.skipped }
 
-func (c *compiled) holds(s *frontpage.Stay, i int) bool {
-	for k := range c.when {
-		if !c.when[k].eval(s, i) {
+func (k *Checker) holds(c *compiled, s *frontpage.Stay, i int) bool {
+	for j := range c.when {
+		if !k.eval(&c.when[j], s, i) {
 			return false
 		}
 	}
@@ -334,7 +389,7 @@ func (c *compiled) holds(s *frontpage.Stay, i int) bool {
 func (k *Checker) add(a *acc, s *frontpage.Stay, i int, expect string) {
 	f := Finding{Rule: k.cur.r, Expect: expect}
 	if a != nil {
-		f.Field, f.Value = a.concrete(i), a.show(s, i)
+		f.Field, f.Value = a.concrete(i), k.show(a, s, i)
 	}
 	k.out = append(k.out, f)
 }
@@ -349,7 +404,7 @@ func (k *Checker) Report(field, value, expect string) {
 
 func runRequired(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	for _, a := range c.fields {
-		if !a.present(s, i) {
+		if !k.present(a, s, i) {
 			k.add(a, s, i, "")
 		}
 	}
@@ -358,20 +413,14 @@ func runRequired(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 func runCodeset(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	for _, a := range c.fields {
 		if a.kind == kList {
-			for j, n := 0, a.n(s); j < n; j++ {
-				if v := a.at(s, j); v != "" {
-					if _, ok := c.set[v]; !ok {
-						k.out = append(k.out, Finding{Rule: c.r, Field: a.code, Value: v})
-					}
+			for j, n := 0, listLen(s, a.list); j < n; j++ {
+				if v := listAt(s, a.list, j); v != "" && !c.set.has(v) {
+					k.out = append(k.out, Finding{Rule: c.r, Field: a.code, Value: v})
 				}
 			}
 			continue
 		}
-		v := a.text(s, i)
-		if v == "" {
-			continue
-		}
-		if _, ok := c.set[v]; !ok {
+		if v := k.text(a, s, i); v != "" && !c.set.has(v) {
 			k.add(a, s, i, "")
 		}
 	}
@@ -383,7 +432,7 @@ func runShape(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 		if a.kind != kText {
 			continue
 		}
-		if v := a.text(s, i); v != "" && !f(v) {
+		if v := k.text(a, s, i); v != "" && !f(v) {
 			k.add(a, s, i, "")
 		}
 	}
@@ -397,7 +446,7 @@ func (c *compiled) system(s *frontpage.Stay) string {
 }
 
 func runExists(k *Checker, c *compiled, s *frontpage.Stay, i int) {
-	d := k.e.dicts.For(c.system(s))
+	d := k.dict(c.px, s)
 	if d == nil {
 		if i == c.start {
 			k.skipped[c.r.ID]++
@@ -405,22 +454,22 @@ func runExists(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 		return
 	}
 	for _, a := range c.fields {
-		if v := a.text(s, i); v != "" && !d.Has(v) {
+		if v := k.text(a, s, i); v != "" && !d.Has(v) {
 			k.add(a, s, i, c.system(s))
 		}
 	}
 }
 
 func runGrey(k *Checker, c *compiled, s *frontpage.Stay, i int) {
-	sys := c.system(s)
-	if len(k.e.dicts) == 0 || k.e.dicts.For(sys) == nil {
+	if k.dict(c.px, s) == nil {
 		if i == c.start {
 			k.skipped[c.r.ID]++
 		}
 		return
 	}
+	sys := c.system(s)
 	for _, a := range c.fields {
-		if v := a.text(s, i); v != "" && k.e.dicts.Grey(sys, v) {
+		if v := k.text(a, s, i); v != "" && k.e.dicts.Grey(sys, v) {
 			k.add(a, s, i, "")
 		}
 	}
@@ -428,26 +477,25 @@ func runGrey(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 
 func runDateOrder(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	a, b := c.fields[0], c.fields[1]
-	ta, tb := a.tm(s, i), b.tm(s, i)
+	ta, tb := k.tm(a, s, i), k.tm(b, s, i)
 	if ta.IsZero() || tb.IsZero() {
 		return
 	}
 	if !c.minuteGran {
-		ta = time.Date(ta.Year(), ta.Month(), ta.Day(), 0, 0, 0, 0, time.UTC)
-		tb = time.Date(tb.Year(), tb.Month(), tb.Day(), 0, 0, 0, 0, time.UTC)
+		ta, tb = k.day(a, s, ta), k.day(b, s, tb)
 	}
 	if ta.After(tb.Add(c.slack)) {
 		if c.r.Params.ReportLast {
-			k.add(b, s, i, a.show(s, i))
+			k.add(b, s, i, k.show(a, s, i))
 			return
 		}
-		k.add(a, s, i, b.show(s, i))
+		k.add(a, s, i, k.show(b, s, i))
 	}
 }
 
 func runRange(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	for _, a := range c.fields {
-		v, ok := a.num(s, i)
+		v, ok := k.num(a, s)
 		if !ok {
 			continue
 		}
@@ -457,7 +505,7 @@ func runRange(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 			bad = math.Abs(q-math.Round(q)) > 1e-9
 		}
 		if bad {
-			k.add(a, s, i, rangeText(c))
+			k.add(a, s, i, c.expect)
 		}
 	}
 }
@@ -483,19 +531,15 @@ func runSex(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 		return
 	}
 	for _, a := range c.fields {
-		v := a.text(s, i)
-		if v == "" {
-			continue
-		}
 		if c.wantSex != "" {
-			if sex != c.wantSex && c.ranges.has(v) {
+			if sex != c.wantSex && k.inRanges(c.ranges, a, s, i) {
 				k.add(a, s, i, sexLabel(c.wantSex))
 			}
 			continue
 		}
-		if sex == "1" && c.ranges.has(v) {
+		if sex == "1" && k.inRanges(c.ranges, a, s, i) {
 			k.add(a, s, i, sexLabel("2"))
-		} else if sex == "2" && c.ranges2.has(v) {
+		} else if sex == "2" && k.inRanges(c.ranges2, a, s, i) {
 			k.add(a, s, i, sexLabel("1"))
 		}
 	}
@@ -511,13 +555,13 @@ func sexLabel(s string) string {
 func runAge(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	var age float64
 	if c.r.Params.Unit == "years" {
-		v, ok := ageYears(s)
+		v, ok := k.ageYears(s)
 		if !ok {
 			return
 		}
 		age = v
 	} else {
-		d, ok := ageDays(s)
+		d, ok := k.ageDays(s)
 		if !ok {
 			return
 		}
@@ -527,21 +571,21 @@ func runAge(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 		return
 	}
 	for _, a := range c.fields {
-		if v := a.text(s, i); v != "" && c.ranges.has(v) {
-			k.add(a, s, i, rangeText(c)+" "+c.r.Params.Unit)
+		if k.inRanges(c.ranges, a, s, i) {
+			k.add(a, s, i, c.expect)
 		}
 	}
 }
 
 func runSum(k *Checker, c *compiled, s *frontpage.Stay, i int) {
-	total, ok := c.fields[0].num(s, i)
+	total, ok := k.num(c.fields[0], s)
 	if !ok {
 		return
 	}
 	var sum float64
 	any := false
 	for _, a := range c.fields[1:] {
-		if v, ok := a.num(s, i); ok {
+		if v, ok := k.num(a, s); ok {
 			sum += v
 			any = true
 		}
@@ -566,7 +610,7 @@ func runSum(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 
 func runPair(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	a, b := c.fields[0], c.fields[1]
-	pa, pb := a.present(s, i), b.present(s, i)
+	pa, pb := k.present(a, s, i), k.present(b, s, i)
 	switch {
 	case pa && !pb:
 		k.add(b, s, i, "")
@@ -579,31 +623,28 @@ func runCodeRange(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	require := c.r.Params.Mode == "require"
 	for _, a := range c.fields {
 		if a.kind == kList {
-			n := a.n(s)
 			found := false
-			for j := 0; j < n; j++ {
-				v := a.at(s, j)
-				if c.ranges.has(v) {
+			for j, n := 0, listLen(s, a.list); j < n; j++ {
+				if k.listInRanges(c.ranges, a.list, s, j) {
 					found = true
 					if !require {
-						k.out = append(k.out, Finding{Rule: c.r, Field: listItemField(a.code, j), Value: v})
+						k.out = append(k.out, Finding{Rule: c.r, Field: listItemField(a.code, j), Value: listAt(s, a.list, j)})
 					}
 				}
 			}
 			if require && !found {
-				k.add(a, s, i, strings.Join(c.r.Params.Ranges, ","))
+				k.add(a, s, i, c.expect)
 			}
 			continue
 		}
-		v := a.text(s, i)
-		if v == "" {
+		if k.text(a, s, i) == "" {
 			if require {
-				k.add(a, s, i, strings.Join(c.r.Params.Ranges, ","))
+				k.add(a, s, i, c.expect)
 			}
 			continue
 		}
-		if c.ranges.has(v) != require {
-			k.add(a, s, i, strings.Join(c.r.Params.Ranges, ","))
+		if k.inRanges(c.ranges, a, s, i) != require {
+			k.add(a, s, i, c.expect)
 		}
 	}
 }
@@ -631,13 +672,36 @@ func runWhen(k *Checker, c *compiled, s *frontpage.Stay, i int) { k.add(c.fields
 
 func runFunc(k *Checker, c *compiled, s *frontpage.Stay, i int) { c.fn(k, s) }
 
+// condOp is a condition operator.
+type condOp uint8
+
+const (
+	opPresent condOp = iota + 1
+	opAbsent
+	opEq
+	opNe
+	opIn
+	opNotIn
+	opInRanges
+	opNotInRanges
+	opGt
+	opGe
+	opLt
+	opLe
+)
+
+var condOps = map[string]condOp{
+	"present": opPresent, "absent": opAbsent, "eq": opEq, "ne": opNe, "in": opIn, "not_in": opNotIn,
+	"in_ranges": opInRanges, "not_in_ranges": opNotInRanges, "gt": opGt, "ge": opGe, "lt": opLt, "le": opLe,
+}
+
 // cond is a compiled condition.
 type cond struct {
 	a      *acc
-	op     string
+	op     condOp
 	val    string
 	num    float64
-	vals   map[string]struct{}
+	vals   strSet
 	ranges rangeSet
 }
 
@@ -649,7 +713,7 @@ func compileCond(w Cond, family string) (cond, error) {
 	if a.scope != "" && a.scope != family {
 		return cond{}, fmt.Errorf("条件字段 %s 与规则范围不符 condition field %s does not match the rule scope", w.Field, w.Field)
 	}
-	c := cond{a: a, op: w.Op, val: w.Value}
+	c := cond{a: a, op: condOps[w.Op], val: w.Value}
 	switch w.Op {
 	case "present", "absent":
 	case "eq", "ne":
@@ -659,10 +723,7 @@ func compileCond(w Cond, family string) (cond, error) {
 			}
 		}
 	case "in", "not_in":
-		c.vals = map[string]struct{}{}
-		for _, v := range w.Values {
-			c.vals[v] = struct{}{}
-		}
+		c.vals = newStrSet(w.Values)
 	case "in_ranges", "not_in_ranges":
 		vals := w.Values
 		if len(vals) == 0 && w.Value != "" {
@@ -684,84 +745,80 @@ func compileCond(w Cond, family string) (cond, error) {
 	return c, nil
 }
 
-func (c *cond) eval(s *frontpage.Stay, i int) bool {
+func (k *Checker) eval(c *cond, s *frontpage.Stay, i int) bool {
+	a := c.a
 	switch c.op {
-	case "present":
-		return c.a.present(s, i)
-	case "absent":
-		return !c.a.present(s, i)
+	case opPresent:
+		return k.present(a, s, i)
+	case opAbsent:
+		return !k.present(a, s, i)
 	}
-	if c.a.kind == kList {
-		n := c.a.n(s)
+	switch a.kind {
+	case kList:
+		n := listLen(s, a.list)
 		switch c.op {
-		case "in_ranges":
+		case opInRanges:
 			for j := 0; j < n; j++ {
-				if c.ranges.has(c.a.at(s, j)) {
+				if k.listInRanges(c.ranges, a.list, s, j) {
 					return true
 				}
 			}
 			return false
-		case "not_in_ranges":
+		case opNotInRanges:
 			for j := 0; j < n; j++ {
-				if c.ranges.has(c.a.at(s, j)) {
+				if k.listInRanges(c.ranges, a.list, s, j) {
 					return false
 				}
 			}
 			return true
-		case "in", "eq":
+		case opIn, opEq:
 			for j := 0; j < n; j++ {
-				v := c.a.at(s, j)
-				if _, ok := c.vals[v]; ok || v == c.val {
+				if v := listAt(s, a.list, j); c.vals.has(v) || v == c.val {
 					return true
 				}
 			}
 			return false
 		}
 		return false
-	}
-	if c.a.kind == kNum {
-		v, ok := c.a.num(s, i)
+	case kNum:
+		v, ok := k.num(a, s)
 		if !ok {
 			return false
 		}
 		switch c.op {
-		case "eq":
+		case opEq:
 			return v == c.num
-		case "ne":
+		case opNe:
 			return v != c.num
-		case "gt":
+		case opGt:
 			return v > c.num
-		case "ge":
+		case opGe:
 			return v >= c.num
-		case "lt":
+		case opLt:
 			return v < c.num
-		case "le":
+		case opLe:
 			return v <= c.num
 		}
 		return false
-	}
-	if c.a.kind != kText {
-		return false
-	}
-	v := c.a.text(s, i)
-	if v == "" {
-		return false
-	}
-	switch c.op {
-	case "eq":
-		return v == c.val
-	case "ne":
-		return v != c.val
-	case "in":
-		_, ok := c.vals[v]
-		return ok
-	case "not_in":
-		_, ok := c.vals[v]
-		return !ok
-	case "in_ranges":
-		return c.ranges.has(v)
-	case "not_in_ranges":
-		return !c.ranges.has(v)
+	case kText:
+		v := k.text(a, s, i)
+		if v == "" {
+			return false
+		}
+		switch c.op {
+		case opEq:
+			return v == c.val
+		case opNe:
+			return v != c.val
+		case opIn:
+			return c.vals.has(v)
+		case opNotIn:
+			return !c.vals.has(v)
+		case opInRanges:
+			return k.inRanges(c.ranges, a, s, i)
+		case opNotInRanges:
+			return !k.inRanges(c.ranges, a, s, i)
+		}
 	}
 	return false
 }

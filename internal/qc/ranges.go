@@ -98,7 +98,24 @@ func (r rangeSet) has(code string) bool {
 	if len(r) == 0 || code == "" {
 		return false
 	}
-	k := codeKey(code)
+	return r.hasKey(codeKey(code))
+}
+
+// hasKey reports whether a code key lies in one of the intervals.
+func (r rangeSet) hasKey(k uint32) bool {
+	if len(r) <= 8 {
+		// Most rules have one to three ranges: a scan of the sorted,
+		// disjoint intervals beats the binary search.
+		for _, iv := range r {
+			if k < iv.lo {
+				return false
+			}
+			if k <= iv.hi {
+				return true
+			}
+		}
+		return false
+	}
 	// first interval with lo > k, then look at the one before it.
 	i := sort.Search(len(r), func(i int) bool { return r[i].lo > k })
 	return i > 0 && k <= r[i-1].hi

@@ -1,0 +1,284 @@
+package qc
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/yardstick-health/yardstick/internal/codes"
+	"github.com/yardstick-health/yardstick/internal/frontpage"
+)
+
+// Per-stay values. Many rules read the same fields (C03C alone is read by a
+// dozen conditions), so when a stay's check starts the Checker reads every
+// stay field the enabled rules use into a value slot, cleaned text, number
+// or time, plus the range keys of the codes, in one tight loop; the rules
+// then read slots. Values that are expensive and rarely needed (registry
+// dates parsed from text, the dictionaries, the ages) are computed on first
+// use.
+
+// slotVal is the value of one stay field.
+type slotVal struct {
+	text string
+	num  float64
+	ok   bool   // num present
+	key  uint32 // codeKey(text), when acc.keyed
+	gen  uint32 // lazy sources: the stay the value was computed for
+	tm   time.Time
+	day  time.Time // tm at midnight UTC of its calendar date, when acc.dayed
+}
+
+// stayCache holds the per-stay values.
+type stayCache struct {
+	gen    uint32    // stay number, for the lazily computed values
+	vals   []slotVal // by acc.slot
+	dxKeys []uint32  // codeKey of each diagnosis code
+	pxKeys []uint32  // codeKey of each procedure code
+	lazy   bool      // the engine has lazily computed slots
+	done   uint8     // lazily computed values below that are valid
+	dxDict *codes.Dict
+	pxDict *codes.Dict
+	ageY   float64
+	ageD   int
+	ageYOK bool
+	ageDOK bool
+}
+
+const (
+	doneDicts uint8 = 1 << iota
+	doneAgeYears
+	doneAgeDays
+)
+
+// load reads the stay's values for the engine's rules.
+func (k *Checker) load(s *frontpage.Stay) {
+	c := &k.c
+	c.done = 0
+	if c.lazy {
+		c.gen++
+		if c.gen == 0 { // wrapped after 4 billion stays
+			for i := range c.vals {
+				c.vals[i].gen = 0
+			}
+			c.gen = 1
+		}
+	}
+	p := unsafe.Pointer(s)
+	for i, a := range k.e.slotAccs {
+		v := &c.vals[i]
+		switch a.src {
+		case srcString:
+			v.text = clean(*(*string)(unsafe.Add(p, a.off)))
+		case srcGet:
+			v.text = clean(a.get(s))
+		case srcOptInt:
+			o := (*frontpage.Opt[int])(unsafe.Add(p, a.off))
+			v.num, v.ok = float64(o.V), o.Valid
+		case srcOptFloat:
+			o := (*frontpage.Opt[float64])(unsafe.Add(p, a.off))
+			v.num, v.ok = o.V, o.Valid
+		case srcTime:
+			v.tm = *(*time.Time)(unsafe.Add(p, a.off))
+		case srcNum:
+			v.num, v.ok = a.num(s)
+		default:
+			continue // lazy
+		}
+		if a.keyed {
+			v.key = codeKey(v.text)
+		}
+		if a.dayed && !v.tm.IsZero() {
+			v.day = midnight(v.tm)
+		}
+	}
+	c.dxKeys = c.dxKeys[:0]
+	for i := range s.Diagnoses {
+		c.dxKeys = append(c.dxKeys, codeKey(s.Diagnoses[i].Code))
+	}
+	c.pxKeys = c.pxKeys[:0]
+	for i := range s.Procedures {
+		c.pxKeys = append(c.pxKeys, codeKey(s.Procedures[i].Code))
+	}
+}
+
+// lazySlot computes a lazy slot on first use in the stay.
+func (k *Checker) lazySlot(a *acc, s *frontpage.Stay) *slotVal {
+	v := &k.c.vals[a.slot]
+	if v.gen != k.c.gen {
+		v.gen = k.c.gen
+		switch a.src {
+		case srcLazyNum:
+			v.num, v.ok = a.num(s)
+		case srcLazyTime:
+			v.tm = a.tm(s)
+			if a.dayed && !v.tm.IsZero() {
+				v.day = midnight(v.tm)
+			}
+		}
+	}
+	return v
+}
+
+// text is the value of a text field ("" when absent). Stay fields are
+// cleaned, item fields are read as stored.
+func (k *Checker) text(a *acc, s *frontpage.Stay, i int) string {
+	if a.slot >= 0 {
+		return k.c.vals[a.slot].text
+	}
+	return itemText(s, a.part, i)
+}
+
+// num is the value of a numeric field.
+func (k *Checker) num(a *acc, s *frontpage.Stay) (float64, bool) {
+	if a.slot < 0 {
+		return 0, false
+	}
+	v := &k.c.vals[a.slot]
+	if a.src == srcLazyNum {
+		v = k.lazySlot(a, s)
+	}
+	return v.num, v.ok
+}
+
+// tm is the value of a time field (zero when absent).
+func (k *Checker) tm(a *acc, s *frontpage.Stay, i int) time.Time {
+	if a.slot < 0 {
+		return itemTime(s, a.part, i)
+	}
+	if a.src == srcLazyTime {
+		return k.lazySlot(a, s).tm
+	}
+	return k.c.vals[a.slot].tm
+}
+
+// day is t, the non-zero value of time field a, at midnight UTC of its
+// calendar date (a day-granularity comparison).
+func (k *Checker) day(a *acc, s *frontpage.Stay, t time.Time) time.Time {
+	if a.slot < 0 || !a.dayed {
+		return midnight(t)
+	}
+	return k.c.vals[a.slot].day
+}
+
+func midnight(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func (k *Checker) present(a *acc, s *frontpage.Stay, i int) bool {
+	switch a.kind {
+	case kText:
+		return k.text(a, s, i) != ""
+	case kNum:
+		_, ok := k.num(a, s)
+		return ok
+	case kTime:
+		return !k.tm(a, s, i).IsZero()
+	}
+	return listLen(s, a.list) > 0
+}
+
+// inRanges is rangeSet.has of a text field's value.
+func (k *Checker) inRanges(r rangeSet, a *acc, s *frontpage.Stay, i int) bool {
+	if len(r) == 0 {
+		return false
+	}
+	if a.slot >= 0 {
+		v := &k.c.vals[a.slot]
+		if v.text == "" {
+			return false
+		}
+		if a.keyed {
+			return r.hasKey(v.key)
+		}
+		return r.hasKey(codeKey(v.text))
+	}
+	switch a.part {
+	case partDxCode:
+		if uint(i) < uint(len(s.Diagnoses)) && s.Diagnoses[i].Code != "" {
+			return r.hasKey(k.c.dxKeys[i])
+		}
+		return false
+	case partPxCode:
+		if uint(i) < uint(len(s.Procedures)) && s.Procedures[i].Code != "" {
+			return r.hasKey(k.c.pxKeys[i])
+		}
+		return false
+	}
+	return r.has(itemText(s, a.part, i))
+}
+
+// listInRanges is rangeSet.has of element j of a list field.
+func (k *Checker) listInRanges(r rangeSet, l list, s *frontpage.Stay, j int) bool {
+	if len(r) == 0 || listAt(s, l, j) == "" {
+		return false
+	}
+	switch l {
+	case listAnyDx:
+		return r.hasKey(k.c.dxKeys[j])
+	case listOtherDx:
+		return r.hasKey(k.c.dxKeys[j+1])
+	case listAnyPx:
+		return r.hasKey(k.c.pxKeys[j])
+	}
+	return r.has(listAt(s, l, j))
+}
+
+// dict is the imported dictionary of the stay's diagnosis (px false) or
+// procedure code system, or nil.
+func (k *Checker) dict(px bool, s *frontpage.Stay) *codes.Dict {
+	if k.c.done&doneDicts == 0 {
+		k.c.dxDict, k.c.pxDict = k.e.dicts.For(s.DxCodeSystem), k.e.dicts.For(s.PxCodeSystem)
+		k.c.done |= doneDicts
+	}
+	if px {
+		return k.c.pxDict
+	}
+	return k.c.dxDict
+}
+
+// ageYears and ageDays are the package functions, once per stay.
+func (k *Checker) ageYears(s *frontpage.Stay) (float64, bool) {
+	if k.c.done&doneAgeYears == 0 {
+		k.c.ageY, k.c.ageYOK = ageYears(s)
+		k.c.done |= doneAgeYears
+	}
+	return k.c.ageY, k.c.ageYOK
+}
+
+func (k *Checker) ageDays(s *frontpage.Stay) (int, bool) {
+	if k.c.done&doneAgeDays == 0 {
+		k.c.ageD, k.c.ageDOK = ageDays(s)
+		k.c.done |= doneAgeDays
+	}
+	return k.c.ageD, k.c.ageDOK
+}
+
+// show renders the value for a message; identity fields are never shown.
+func (k *Checker) show(a *acc, s *frontpage.Stay, i int) string {
+	if a.identity {
+		return "***"
+	}
+	switch a.kind {
+	case kNum:
+		v, ok := k.num(a, s)
+		if !ok {
+			return ""
+		}
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case kTime:
+		t := k.tm(a, s, i)
+		if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+			return frontpage.FormatDate(t)
+		}
+		return frontpage.FormatDateTime(t)
+	case kList:
+		parts := make([]string, listLen(s, a.list))
+		for j := range parts {
+			parts[j] = listAt(s, a.list, j)
+		}
+		return strings.Join(parts, ",")
+	}
+	return k.text(a, s, i)
+}
