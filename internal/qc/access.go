@@ -526,15 +526,17 @@ func ageYears(s *frontpage.Stay) (float64, bool) {
 
 // daysBetween counts calendar days from a to b (dates only).
 func daysBetween(a, b time.Time) int {
-	da := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
-	db := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
-	return int(db.Sub(da).Hours() / 24)
+	return int(midnight(b).Sub(midnight(a)).Hours() / 24)
 }
 
 // completedYears is the age in completed years at t.
 func completedYears(birth, t time.Time) int {
-	y := t.Year() - birth.Year()
-	if t.Month() < birth.Month() || (t.Month() == birth.Month() && t.Day() < birth.Day()) {
+	// One Date call per time: Year, Month and Day each redo the calendar
+	// computation.
+	by, bm, bd := birth.Date()
+	ty, tm, td := t.Date()
+	y := ty - by
+	if tm < bm || (tm == bm && td < bd) {
 		y--
 	}
 	return y

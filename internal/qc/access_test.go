@@ -139,3 +139,43 @@ func TestLazySlotGenerationWrap(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeSet: the packed code sets answer like a map of the table.
+func TestCodeSet(t *testing.T) {
+	probes := []string{"", "0", "1", "9", "01", "0701", "070100", "0701000", "07010000", "x", "\x00", "1\x00", "-", "张三"}
+	for _, id := range CodeTableIDs() {
+		tab := CodeTable(id)
+		var keys []string
+		for c := range tab {
+			keys = append(keys, c)
+			probes = append(probes, c, c+"0", c[:len(c)-1])
+		}
+		keys = append(keys, "a long code value")
+		set := newCodeSet(keys)
+		for _, p := range append(probes, "a long code value", "a long code valu") {
+			_, want := tab[p]
+			want = want || p == "a long code value"
+			if got := set.has(p); got != want {
+				t.Errorf("%s: has(%q) = %v, want %v", id, p, got, want)
+			}
+		}
+	}
+	if s := newCodeSet([]string{"", "1"}); !s.has("") || !s.has("1") || s.has("2") {
+		t.Error("set with the empty code")
+	}
+	if s := newCodeSet(nil); s.has("") || s.has("1") {
+		t.Error("empty set")
+	}
+}
+
+// TestPersonNameFastPath: the letter shortcut of isPersonName agrees with
+// the Unicode tables it skips.
+func TestPersonNameFastPath(t *testing.T) {
+	for r := rune(0); r <= 0xFFFF; r++ {
+		if (r >= 0x4E00 && r <= 0x9FFF) || (r|0x20 >= 'a' && r|0x20 <= 'z') {
+			if unicode.IsDigit(r) || unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+				t.Fatalf("%U is skipped but is not a letter", r)
+			}
+		}
+	}
+}

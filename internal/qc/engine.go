@@ -52,6 +52,7 @@ type compiled struct {
 	hasMax     bool
 	px         bool // codes are procedures
 	fn         RuleFunc
+	shape      func(string) bool
 	wantSex    string
 	minuteGran bool
 	slack      time.Duration
@@ -253,7 +254,7 @@ func compileRule(r *Rule) (*compiled, error) {
 		c.set = newCodeSet(keys)
 		err, c.run = need(1), runCodeset
 	case CheckShape:
-		if shapes[p.Pattern] == nil {
+		if c.shape = shapes[p.Pattern]; c.shape == nil {
 			return nil, fmt.Errorf("未知格式 unknown pattern %q", p.Pattern)
 		}
 		err, c.run = need(1), runShape
@@ -427,7 +428,7 @@ func runCodeset(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 }
 
 func runShape(k *Checker, c *compiled, s *frontpage.Stay, i int) {
-	f := shapes[c.r.Params.Pattern]
+	f := c.shape
 	for _, a := range c.fields {
 		if a.kind != kText {
 			continue

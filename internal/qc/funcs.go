@@ -221,26 +221,26 @@ func checkMorphologyBehaviour(k *Checker, s *frontpage.Stay) {
 	b := m[i+1]
 	var want string
 	switch {
-	case rSecondary.has(dx):
+	case k.dxIn(rSecondary, s, 0):
 		want = "6"
-	case rMalignant.has(dx):
+	case k.dxIn(rMalignant, s, 0):
 		want = "3"
-	case rInSitu.has(dx):
+	case k.dxIn(rInSitu, s, 0):
 		want = "2"
-	case rBenign.has(dx):
+	case k.dxIn(rBenign, s, 0):
 		want = "0"
-	case rMDS.has(dx) && b == '3':
+	case k.dxIn(rMDS, s, 0) && b == '3':
 		// ICD-O-3 codes myeloproliferative/myelodysplastic neoplasms
 		// (ICD-10 D45–D47) as malignant (/3).
 		return
-	case rUncertain.has(dx):
+	case k.dxIn(rUncertain, s, 0):
 		want = "1"
 	default:
 		return
 	}
 	// Primary malignant tumours may be coded /3 or, for the C80 family, /9
 	// (uncertain whether primary or metastatic); accept /9 with any malignant.
-	if string(b) == want || (b == '9' && (want == "3" || want == "6")) || (want == "3" && b == '6' && rSecondary.has(dx)) {
+	if string(b) == want || (b == '9' && (want == "3" || want == "6")) || (want == "3" && b == '6' && k.dxIn(rSecondary, s, 0)) {
 		return
 	}
 	k.Report("C09C", m, "/"+want)
@@ -254,12 +254,12 @@ var (
 // checkPCIPrincipal: ischaemic heart disease principal with a PCI among the
 // procedures → the PCI should be the principal procedure (EHR_QC).
 func checkPCIPrincipal(k *Checker, s *frontpage.Stay) {
-	if len(s.Procedures) < 2 || !rIHD.has(s.PrincipalDx()) || rPCI.has(s.Procedures[0].Code) {
+	if len(s.Procedures) < 2 || !k.dxIn(rIHD, s, 0) || k.pxIn(rPCI, s, 0) {
 		return
 	}
-	for _, p := range s.Procedures[1:] {
-		if rPCI.has(p.Code) {
-			k.Report("C14x01C", s.Procedures[0].Code, p.Code)
+	for i := 1; i < len(s.Procedures); i++ {
+		if k.pxIn(rPCI, s, i) {
+			k.Report("C14x01C", s.Procedures[0].Code, s.Procedures[i].Code)
 			return
 		}
 	}
@@ -274,11 +274,11 @@ var (
 // cirrhosis K70.3 should be the combination code K70.4 (EHR_QC).
 func checkLiverCombination(k *Checker, s *frontpage.Stay) {
 	hasK72, hasK703 := -1, -1
-	for i, d := range s.Diagnoses {
-		if rK72.has(d.Code) {
+	for i := range s.Diagnoses {
+		if k.dxIn(rK72, s, i) {
 			hasK72 = i
 		}
-		if rK703.has(d.Code) {
+		if k.dxIn(rK703, s, i) {
 			hasK703 = i
 		}
 	}
@@ -303,11 +303,11 @@ var (
 // not a diagnostic/miscellaneous procedure (ICD-9-CM-3 chapters 87–99), when
 // an operation (chapters 01–86) is among the other procedures.
 func checkPrincipalProcedure(k *Checker, s *frontpage.Stay) {
-	if len(s.Procedures) < 2 || !rDiagnostic.has(s.Procedures[0].Code) {
+	if len(s.Procedures) < 2 || !k.pxIn(rDiagnostic, s, 0) {
 		return
 	}
-	for _, p := range s.Procedures[1:] {
-		if p.Level != "" && rOperation.has(p.Code) {
+	for i := 1; i < len(s.Procedures); i++ {
+		if p := &s.Procedures[i]; p.Level != "" && k.pxIn(rOperation, s, i) {
 			k.Report("C14x01C", s.Procedures[0].Code, p.Code)
 			return
 		}
@@ -322,8 +322,8 @@ func checkComplicationPOA(k *Checker, s *frontpage.Stay) {
 	if len(s.Procedures) == 0 || s.Procedures[0].Date.IsZero() || s.AdmTime.IsZero() || s.Procedures[0].Date.Before(s.AdmTime) {
 		return
 	}
-	for i, d := range s.Diagnoses {
-		if i > 0 && d.POA == "1" && rPostOp.has(d.Code) {
+	for i := 1; i < len(s.Diagnoses); i++ {
+		if d := &s.Diagnoses[i]; d.POA == "1" && k.dxIn(rPostOp, s, i) {
 			k.Report("C08x"+nn(i)+"C", d.POA, "4")
 		}
 	}
@@ -332,8 +332,8 @@ func checkComplicationPOA(k *Checker, s *frontpage.Stay) {
 var rBowel = mustRanges("45.0-46.99", "48-49")
 
 func checkCleanWoundBowel(k *Checker, s *frontpage.Stay) {
-	for i, p := range s.Procedures {
-		if rBowel.has(p.Code) {
+	for i := range s.Procedures {
+		if p := &s.Procedures[i]; k.pxIn(rBowel, s, i) {
 			switch p.Incision {
 			case "1", "2", "3", "10":
 				f := "C42x" + nn(i) + "C"
@@ -419,7 +419,7 @@ func anaesthetised(code string) bool {
 // checkSurgicalCost: a principal operation under general/regional
 // anaesthesia but no surgical treatment fee D20.
 func checkSurgicalCost(k *Checker, s *frontpage.Stay) {
-	if len(s.Procedures) == 0 || !anaesthetised(s.Procedures[0].Anaesthesia) || !rOperation.has(s.Procedures[0].Code) {
+	if len(s.Procedures) == 0 || !anaesthetised(s.Procedures[0].Anaesthesia) || !k.pxIn(rOperation, s, 0) {
 		return
 	}
 	if !positive(s.Costs[frontpage.CostSurgical]) {
@@ -494,26 +494,35 @@ func allDigits(v string) bool {
 // A01.000x003, dagger/asterisk pairs A18.005+M49.0* or a lone M49.0*, and
 // the combined forms of the 国临 crosswalk (B37.600I39.8, C22.101M81600/3).
 func isICD10(v string) bool {
-	for part := range strings.SplitSeq(v, "+") {
-		part = strings.TrimSuffix(strings.TrimSuffix(part, "*"), "†")
-		if part == "" {
+	for {
+		part, rest, more := strings.Cut(v, "+")
+		if !isICD10Part(part) {
 			return false
 		}
-		first := true
-		for part != "" {
-			if !first && part[0] == 'M' && strings.IndexByte(part, '/') > 0 {
-				if !isMorphology(part) {
-					return false
-				}
-				break
-			}
-			n := icd10Prefix(part)
-			if n == 0 {
-				return false
-			}
-			part = strings.TrimPrefix(part[n:], "*")
-			first = false
+		if !more {
+			return true
 		}
+		v = rest
+	}
+}
+
+// isICD10Part checks one "+"-separated part of an ICD-10 form.
+func isICD10Part(part string) bool {
+	part = strings.TrimSuffix(strings.TrimSuffix(part, "*"), "†")
+	if part == "" {
+		return false
+	}
+	first := true
+	for part != "" {
+		if !first && part[0] == 'M' && strings.IndexByte(part, '/') > 0 {
+			return isMorphology(part)
+		}
+		n := icd10Prefix(part)
+		if n == 0 {
+			return false
+		}
+		part = strings.TrimPrefix(part[n:], "*")
+		first = false
 	}
 	return true
 }
@@ -633,7 +642,9 @@ func isPersonName(v string) bool {
 		return false
 	}
 	for _, r := range v {
-		if r == '·' || r == '•' {
+		// CJK unified ideographs and ASCII letters are letters (category
+		// L): skip the four table lookups below for them.
+		if (r >= 0x4E00 && r <= 0x9FFF) || (r|0x20 >= 'a' && r|0x20 <= 'z') || r == '·' || r == '•' {
 			continue
 		}
 		if unicode.IsDigit(r) || unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {

@@ -225,6 +225,17 @@ func (k *Checker) listInRanges(r rangeSet, l list, s *frontpage.Stay, j int) boo
 	return r.has(listAt(s, l, j))
 }
 
+// dxIn is r.has(s.Diagnoses[i].Code) with the stay's code key (false when
+// there is no diagnosis i).
+func (k *Checker) dxIn(r rangeSet, s *frontpage.Stay, i int) bool {
+	return len(r) > 0 && uint(i) < uint(len(s.Diagnoses)) && s.Diagnoses[i].Code != "" && r.hasKey(k.c.dxKeys[i])
+}
+
+// pxIn is r.has(s.Procedures[i].Code) with the stay's code key.
+func (k *Checker) pxIn(r rangeSet, s *frontpage.Stay, i int) bool {
+	return len(r) > 0 && uint(i) < uint(len(s.Procedures)) && s.Procedures[i].Code != "" && r.hasKey(k.c.pxKeys[i])
+}
+
 // dict is the imported dictionary of the stay's diagnosis (px false) or
 // procedure code system, or nil.
 func (k *Checker) dict(px bool, s *frontpage.Stay) *codes.Dict {
