@@ -30,8 +30,9 @@ type Engine struct {
 	dicts    codes.Set
 	byID     map[string]*Rule
 	scorer   *Scorer
-	slotAccs []*acc // by value slot: the stay fields the enabled rules read
-	lazy     bool   // some slots are computed on first use
+	slotAccs []*acc   // by value slot: the stay fields the enabled rules read
+	loads    []loadOp // how Checker.load fills the slots, in Stay memory order
+	lazy     bool     // some slots are computed on first use
 }
 
 // compiled is a rule with its accessors, sets and ranges resolved.
@@ -57,6 +58,7 @@ type compiled struct {
 	minuteGran bool
 	slack      time.Duration
 	expect     string // the constant expect text of range, age_code and code_range findings
+	slots      []int  // the fields' value slots, when all are stay fields read eagerly
 }
 
 // family is what a scoped rule iterates over.
@@ -155,6 +157,39 @@ func (e *Engine) assignSlots() {
 	for _, a := range all {
 		a.keyed, a.dayed = keyed[a.slot], dayed[a.slot]
 	}
+	for n, a := range e.slotAccs {
+		if a.src != srcLazyNum && a.src != srcLazyTime {
+			e.loads = append(e.loads, loadOp{slot: n, a: a, src: a.src, off: a.off, keyed: a.keyed, dayed: a.dayed})
+		}
+	}
+	// Fields read by offset first, in the order they lie in the Stay, so
+	// the load sweeps the struct front to back.
+	sort.SliceStable(e.loads, func(i, j int) bool {
+		x, y := e.loads[i], e.loads[j]
+		if bx, by := x.src == srcGet || x.src == srcNum, y.src == srcGet || y.src == srcNum; bx != by {
+			return by
+		}
+		return x.off < y.off
+	})
+	for _, c := range e.compiled {
+		c.slots = nil
+		for _, a := range c.fields {
+			if a.slot < 0 || a.src == srcLazyNum || a.src == srcLazyTime {
+				c.slots = nil
+				break
+			}
+			c.slots = append(c.slots, a.slot)
+		}
+	}
+}
+
+// loadOp fills one value slot.
+type loadOp struct {
+	slot         int
+	a            *acc
+	src          src
+	off          uintptr
+	keyed, dayed bool
 }
 
 // Rules returns the effective rules (including disabled ones).
@@ -404,6 +439,25 @@ func (k *Checker) Report(field, value, expect string) {
 }
 
 func runRequired(k *Checker, c *compiled, s *frontpage.Stay, i int) {
+	if c.slots != nil {
+		// stay fields: present is a test of the loaded value
+		for n, a := range c.fields {
+			x := &k.c.vals[c.slots[n]]
+			var ok bool
+			switch a.kind {
+			case kText:
+				ok = x.text != ""
+			case kNum:
+				ok = x.ok
+			case kTime:
+				ok = !x.tm.IsZero()
+			}
+			if !ok {
+				k.add(a, s, i, "")
+			}
+		}
+		return
+	}
 	for _, a := range c.fields {
 		if !k.present(a, s, i) {
 			k.add(a, s, i, "")
@@ -462,15 +516,17 @@ func runExists(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 }
 
 func runGrey(k *Checker, c *compiled, s *frontpage.Stay, i int) {
-	if k.dict(c.px, s) == nil {
+	d := k.dict(c.px, s)
+	if d == nil {
 		if i == c.start {
 			k.skipped[c.r.ID]++
 		}
 		return
 	}
-	sys := c.system(s)
 	for _, a := range c.fields {
-		if v := k.text(a, s, i); v != "" && k.e.dicts.Grey(sys, v) {
+		if v := k.text(a, s, i); v != "" && (d.IsGrey(v) || len(d.Crosswalk) > 0 && k.e.dicts.Grey(c.system(s), v)) {
+			// d.IsGrey is the first test of codes.Set.Grey, whose crosswalk
+			// lookup only matters for crosswalk dictionaries.
 			k.add(a, s, i, "")
 		}
 	}
@@ -495,8 +551,15 @@ func runDateOrder(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 }
 
 func runRange(k *Checker, c *compiled, s *frontpage.Stay, i int) {
-	for _, a := range c.fields {
-		v, ok := k.num(a, s)
+	for n, a := range c.fields {
+		var v float64
+		var ok bool
+		if c.slots != nil {
+			x := &k.c.vals[c.slots[n]]
+			v, ok = x.num, x.ok
+		} else {
+			v, ok = k.num(a, s)
+		}
 		if !ok {
 			continue
 		}
@@ -585,10 +648,19 @@ func runSum(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	}
 	var sum float64
 	any := false
-	for _, a := range c.fields[1:] {
-		if v, ok := k.num(a, s); ok {
-			sum += v
-			any = true
+	if c.slots != nil {
+		for _, n := range c.slots[1:] {
+			if x := &k.c.vals[n]; x.ok {
+				sum += x.num
+				any = true
+			}
+		}
+	} else {
+		for _, a := range c.fields[1:] {
+			if v, ok := k.num(a, s); ok {
+				sum += v
+				any = true
+			}
 		}
 	}
 	if !any {

@@ -65,30 +65,30 @@ func (k *Checker) load(s *frontpage.Stay) {
 		}
 	}
 	p := unsafe.Pointer(s)
-	for i, a := range k.e.slotAccs {
-		v := &c.vals[i]
-		switch a.src {
+	vals := c.vals
+	for i := range k.e.loads {
+		op := &k.e.loads[i]
+		v := &vals[op.slot]
+		switch op.src {
 		case srcString:
-			v.text = clean(*(*string)(unsafe.Add(p, a.off)))
-		case srcGet:
-			v.text = clean(a.get(s))
+			v.text = clean(*(*string)(unsafe.Add(p, op.off)))
 		case srcOptInt:
-			o := (*frontpage.Opt[int])(unsafe.Add(p, a.off))
+			o := (*frontpage.Opt[int])(unsafe.Add(p, op.off))
 			v.num, v.ok = float64(o.V), o.Valid
 		case srcOptFloat:
-			o := (*frontpage.Opt[float64])(unsafe.Add(p, a.off))
+			o := (*frontpage.Opt[float64])(unsafe.Add(p, op.off))
 			v.num, v.ok = o.V, o.Valid
 		case srcTime:
-			v.tm = *(*time.Time)(unsafe.Add(p, a.off))
+			v.tm = *(*time.Time)(unsafe.Add(p, op.off))
+		case srcGet:
+			v.text = clean(op.a.get(s))
 		case srcNum:
-			v.num, v.ok = a.num(s)
-		default:
-			continue // lazy
+			v.num, v.ok = op.a.num(s)
 		}
-		if a.keyed {
+		if op.keyed {
 			v.key = codeKey(v.text)
 		}
-		if a.dayed && !v.tm.IsZero() {
+		if op.dayed && !v.tm.IsZero() {
 			v.day = midnight(v.tm)
 		}
 	}
