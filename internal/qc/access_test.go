@@ -2,6 +2,7 @@ package qc
 
 import (
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -177,5 +178,30 @@ func TestPersonNameFastPath(t *testing.T) {
 				t.Fatalf("%U is skipped but is not a letter", r)
 			}
 		}
+	}
+}
+
+// TestMidnight: the UTC shortcut gives the instant of the calendar
+// computation, for any date including years before 1 and leap days.
+func TestMidnight(t *testing.T) {
+	slow := func(t time.Time) time.Time {
+		y, m, d := t.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	shanghai := time.FixedZone("CST", 8*3600)
+	for i := 0; i < 200000; i++ {
+		tm := time.Date(r.IntN(12000)-1000, time.Month(1+r.IntN(12)), 1+r.IntN(31), r.IntN(24), r.IntN(60), r.IntN(60), r.IntN(1e9), time.UTC)
+		if i%7 == 0 {
+			tm = tm.Truncate(24 * time.Hour).Add(time.Duration(r.IntN(3)-1) * time.Nanosecond)
+		}
+		for _, x := range []time.Time{tm, tm.In(time.UTC), tm.In(shanghai)} {
+			if got, want := midnight(x), slow(x); !got.Equal(want) {
+				t.Fatalf("midnight(%v) = %v, want %v", x, got, want)
+			}
+		}
+	}
+	if got := midnight(time.Time{}); !got.Equal(slow(time.Time{})) {
+		t.Fatalf("zero time: %v", got)
 	}
 }

@@ -30,8 +30,11 @@ type Engine struct {
 	dicts    codes.Set
 	byID     map[string]*Rule
 	scorer   *Scorer
-	slotAccs []*acc   // by value slot: the stay fields the enabled rules read
-	loads    []loadOp // how Checker.load fills the slots, in Stay memory order
+	steps    []step   // the enabled rules, for the check loop
+	loads    []loadOp // how Checker.load fills the value slots, in Stay memory order
+	texts    int      // value slots of text fields
+	nums     int      // … of numeric fields
+	times    int      // … of time fields
 	lazy     bool     // some slots are computed on first use
 }
 
@@ -59,6 +62,7 @@ type compiled struct {
 	slack      time.Duration
 	expect     string // the constant expect text of range, age_code and code_range findings
 	slots      []int  // the fields' value slots, when all are stay fields read eagerly
+	numSlots   bool   // … and all are numeric
 }
 
 // family is what a scoped rule iterates over.
@@ -115,6 +119,9 @@ func Compile(rules []*Rule, dicts codes.Set) (*Engine, error) {
 		}
 	}
 	e.assignSlots()
+	for _, c := range e.compiled {
+		e.steps = append(e.steps, step{run: c.run, c: c, fam: c.fam, start: uint8(c.start), cond: len(c.when) > 0})
+	}
 	return e, nil
 }
 
@@ -123,24 +130,29 @@ func Compile(rules []*Rule, dicts codes.Set) (*Engine, error) {
 // for the same code), and it carries the code key or calendar day when any
 // of them needs it.
 func (e *Engine) assignSlots() {
-	slots := map[string]int{}
-	var all []*acc
-	var keyed, dayed []bool
+	type slotOf struct {
+		kind vkind
+		n    int
+	}
+	slots := map[string]slotOf{}
+	var reps, all []*acc
+	var count [kList]int // slots per kind
+	keyed, dayed := map[slotOf]bool{}, map[slotOf]bool{}
 	use := func(a *acc, key, day bool) {
 		if a.slot < 0 {
 			return
 		}
-		n, ok := slots[a.code]
+		so, ok := slots[a.code]
 		if !ok {
-			n = len(slots)
-			slots[a.code] = n
-			e.slotAccs = append(e.slotAccs, a)
-			keyed, dayed = append(keyed, false), append(dayed, false)
+			so = slotOf{a.kind, count[a.kind]}
+			count[a.kind]++
+			slots[a.code] = so
+			reps = append(reps, a)
 			e.lazy = e.lazy || a.src == srcLazyNum || a.src == srcLazyTime
 		}
-		a.slot = n
-		keyed[n] = keyed[n] || (key && a.kind == kText)
-		dayed[n] = dayed[n] || (day && a.kind == kTime)
+		a.slot = so.n
+		keyed[so] = keyed[so] || (key && a.kind == kText)
+		dayed[so] = dayed[so] || (day && a.kind == kTime)
 		all = append(all, a)
 	}
 	for _, c := range e.compiled {
@@ -154,12 +166,14 @@ func (e *Engine) assignSlots() {
 			use(w.a, w.op == opInRanges || w.op == opNotInRanges, false)
 		}
 	}
+	e.texts, e.nums, e.times = count[kText], count[kNum], count[kTime]
 	for _, a := range all {
-		a.keyed, a.dayed = keyed[a.slot], dayed[a.slot]
+		so := slotOf{a.kind, a.slot}
+		a.keyed, a.dayed = keyed[so], dayed[so]
 	}
-	for n, a := range e.slotAccs {
+	for _, a := range reps {
 		if a.src != srcLazyNum && a.src != srcLazyTime {
-			e.loads = append(e.loads, loadOp{slot: n, a: a, src: a.src, off: a.off, keyed: a.keyed, dayed: a.dayed})
+			e.loads = append(e.loads, loadOp{slot: a.slot, a: a, src: a.src, off: a.off, keyed: a.keyed, dayed: a.dayed})
 		}
 	}
 	// Fields read by offset first, in the order they lie in the Stay, so
@@ -180,12 +194,16 @@ func (e *Engine) assignSlots() {
 			}
 			c.slots = append(c.slots, a.slot)
 		}
+		c.numSlots = c.slots != nil
+		for _, a := range c.fields {
+			c.numSlots = c.numSlots && a.kind == kNum
+		}
 	}
 }
 
 // loadOp fills one value slot.
 type loadOp struct {
-	slot         int
+	slot         int // in the slots of the field's kind
 	a            *acc
 	src          src
 	off          uintptr
@@ -381,7 +399,8 @@ func (k *Checker) Score(fs []Finding) (float64, uint16) {
 
 // NewChecker returns a checker of the engine.
 func (e *Engine) NewChecker() *Checker {
-	return &Checker{e: e, skipped: map[string]int{}, c: stayCache{vals: make([]slotVal, len(e.slotAccs)), lazy: e.lazy}}
+	return &Checker{e: e, skipped: map[string]int{}, c: stayCache{texts: make([]string, e.texts), keys: make([]uint32, e.texts),
+		nums: make([]numVal, e.nums), times: make([]timeVal, e.times), lazy: e.lazy}}
 }
 
 // Check runs every enabled rule on the stay. The returned slice is reused by
@@ -389,10 +408,12 @@ func (e *Engine) NewChecker() *Checker {
 func (k *Checker) Check(s *frontpage.Stay) []Finding {
 	k.out = k.out[:0]
 	k.load(s)
-	for _, c := range k.e.compiled {
+	for x := range k.e.steps {
+		st := &k.e.steps[x]
+		c := st.c
 		k.cur = c
 		n := 1
-		switch c.fam {
+		switch st.fam {
 		case famDx:
 			n = len(s.Diagnoses)
 		case famPx:
@@ -400,13 +421,24 @@ func (k *Checker) Check(s *frontpage.Stay) []Finding {
 		case famICU:
 			n = len(s.ICU)
 		}
-		for i := c.start; i < n; i++ {
-			if k.holds(c, s, i) {
-				c.run(k, c, s, i)
+		for i := int(st.start); i < n; i++ {
+			if !st.cond || k.holds(c, s, i) {
+				st.run(k, c, s, i)
 			}
 		}
 	}
 	return k.out
+}
+
+// step is an enabled rule as the check loop needs it; the steps of an
+// engine are one small array, where the compiled rules are scattered over
+// the heap.
+type step struct {
+	run   func(k *Checker, c *compiled, s *frontpage.Stay, i int)
+	c     *compiled
+	fam   family
+	start uint8
+	cond  bool // the rule has conditions
 }
 
 // Skipped returns, per rule id, how many stays the rule skipped because the
@@ -442,15 +474,14 @@ func runRequired(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	if c.slots != nil {
 		// stay fields: present is a test of the loaded value
 		for n, a := range c.fields {
-			x := &k.c.vals[c.slots[n]]
 			var ok bool
 			switch a.kind {
 			case kText:
-				ok = x.text != ""
+				ok = k.c.texts[c.slots[n]] != ""
 			case kNum:
-				ok = x.ok
+				ok = k.c.nums[c.slots[n]].ok
 			case kTime:
-				ok = !x.tm.IsZero()
+				ok = !k.c.times[c.slots[n]].t.IsZero()
 			}
 			if !ok {
 				k.add(a, s, i, "")
@@ -554,9 +585,9 @@ func runRange(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	for n, a := range c.fields {
 		var v float64
 		var ok bool
-		if c.slots != nil {
-			x := &k.c.vals[c.slots[n]]
-			v, ok = x.num, x.ok
+		if c.slots != nil && a.kind == kNum {
+			x := &k.c.nums[c.slots[n]]
+			v, ok = x.v, x.ok
 		} else {
 			v, ok = k.num(a, s)
 		}
@@ -648,10 +679,10 @@ func runSum(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	}
 	var sum float64
 	any := false
-	if c.slots != nil {
+	if c.numSlots {
 		for _, n := range c.slots[1:] {
-			if x := &k.c.vals[n]; x.ok {
-				sum += x.num
+			if x := &k.c.nums[n]; x.ok {
+				sum += x.v
 				any = true
 			}
 		}

@@ -18,23 +18,30 @@ import (
 // dates parsed from text, the dictionaries, the ages) are computed on first
 // use.
 
-// slotVal is the value of one stay field.
-type slotVal struct {
-	text string
-	num  float64
-	ok   bool   // num present
-	key  uint32 // codeKey(text), when acc.keyed
-	gen  uint32 // lazy sources: the stay the value was computed for
-	tm   time.Time
-	day  time.Time // tm at midnight UTC of its calendar date, when acc.dayed
+// numVal and timeVal are the value slots of numeric and time fields; text
+// fields have a string and a code key. Keeping one small array per kind
+// keeps the values the rules read within a few cache lines.
+type numVal struct {
+	v   float64
+	ok  bool   // present
+	gen uint32 // lazy sources: the stay the value was computed for
+}
+
+type timeVal struct {
+	t   time.Time
+	day time.Time // t at midnight UTC of its calendar date, when acc.dayed
+	gen uint32    // lazy sources: the stay the value was computed for
 }
 
 // stayCache holds the per-stay values.
 type stayCache struct {
-	gen    uint32    // stay number, for the lazily computed values
-	vals   []slotVal // by acc.slot
+	texts  []string  // text slots, cleaned
+	keys   []uint32  // codeKey of text slots, when acc.keyed
+	nums   []numVal  // numeric slots
+	times  []timeVal // time slots
 	dxKeys []uint32  // codeKey of each diagnosis code
 	pxKeys []uint32  // codeKey of each procedure code
+	gen    uint32    // stay number, for the lazily computed values
 	lazy   bool      // the engine has lazily computed slots
 	done   uint8     // lazily computed values below that are valid
 	dxDict *codes.Dict
@@ -58,38 +65,46 @@ func (k *Checker) load(s *frontpage.Stay) {
 	if c.lazy {
 		c.gen++
 		if c.gen == 0 { // wrapped after 4 billion stays
-			for i := range c.vals {
-				c.vals[i].gen = 0
+			for i := range c.nums {
+				c.nums[i].gen = 0
+			}
+			for i := range c.times {
+				c.times[i].gen = 0
 			}
 			c.gen = 1
 		}
 	}
 	p := unsafe.Pointer(s)
-	vals := c.vals
 	for i := range k.e.loads {
 		op := &k.e.loads[i]
-		v := &vals[op.slot]
 		switch op.src {
 		case srcString:
-			v.text = clean(*(*string)(unsafe.Add(p, op.off)))
+			v := clean(*(*string)(unsafe.Add(p, op.off)))
+			c.texts[op.slot] = v
+			if op.keyed {
+				c.keys[op.slot] = codeKey(v)
+			}
 		case srcOptInt:
 			o := (*frontpage.Opt[int])(unsafe.Add(p, op.off))
-			v.num, v.ok = float64(o.V), o.Valid
+			c.nums[op.slot] = numVal{v: float64(o.V), ok: o.Valid}
 		case srcOptFloat:
 			o := (*frontpage.Opt[float64])(unsafe.Add(p, op.off))
-			v.num, v.ok = o.V, o.Valid
+			c.nums[op.slot] = numVal{v: o.V, ok: o.Valid}
 		case srcTime:
-			v.tm = *(*time.Time)(unsafe.Add(p, op.off))
+			t := &c.times[op.slot]
+			t.t = *(*time.Time)(unsafe.Add(p, op.off))
+			if op.dayed && !t.t.IsZero() {
+				t.day = midnight(t.t)
+			}
 		case srcGet:
-			v.text = clean(op.a.get(s))
+			v := clean(op.a.get(s))
+			c.texts[op.slot] = v
+			if op.keyed {
+				c.keys[op.slot] = codeKey(v)
+			}
 		case srcNum:
-			v.num, v.ok = op.a.num(s)
-		}
-		if op.keyed {
-			v.key = codeKey(v.text)
-		}
-		if op.dayed && !v.tm.IsZero() {
-			v.day = midnight(v.tm)
+			x, ok := op.a.num(s)
+			c.nums[op.slot] = numVal{v: x, ok: ok}
 		}
 	}
 	c.dxKeys = c.dxKeys[:0]
@@ -102,19 +117,23 @@ func (k *Checker) load(s *frontpage.Stay) {
 	}
 }
 
-// lazySlot computes a lazy slot on first use in the stay.
-func (k *Checker) lazySlot(a *acc, s *frontpage.Stay) *slotVal {
-	v := &k.c.vals[a.slot]
+// lazyNum and lazyTime compute a lazy slot on first use in the stay.
+func (k *Checker) lazyNum(a *acc, s *frontpage.Stay) *numVal {
+	v := &k.c.nums[a.slot]
 	if v.gen != k.c.gen {
 		v.gen = k.c.gen
-		switch a.src {
-		case srcLazyNum:
-			v.num, v.ok = a.num(s)
-		case srcLazyTime:
-			v.tm = a.tm(s)
-			if a.dayed && !v.tm.IsZero() {
-				v.day = midnight(v.tm)
-			}
+		v.v, v.ok = a.num(s)
+	}
+	return v
+}
+
+func (k *Checker) lazyTime(a *acc, s *frontpage.Stay) *timeVal {
+	v := &k.c.times[a.slot]
+	if v.gen != k.c.gen {
+		v.gen = k.c.gen
+		v.t = a.tm(s)
+		if a.dayed && !v.t.IsZero() {
+			v.day = midnight(v.t)
 		}
 	}
 	return v
@@ -123,33 +142,38 @@ func (k *Checker) lazySlot(a *acc, s *frontpage.Stay) *slotVal {
 // text is the value of a text field ("" when absent). Stay fields are
 // cleaned, item fields are read as stored.
 func (k *Checker) text(a *acc, s *frontpage.Stay, i int) string {
-	if a.slot >= 0 {
-		return k.c.vals[a.slot].text
+	if a.slot < 0 {
+		return itemText(s, a.part, i)
 	}
-	return itemText(s, a.part, i)
+	if a.kind != kText {
+		return ""
+	}
+	return k.c.texts[a.slot]
 }
 
 // num is the value of a numeric field.
 func (k *Checker) num(a *acc, s *frontpage.Stay) (float64, bool) {
-	if a.slot < 0 {
+	if a.slot < 0 || a.kind != kNum {
 		return 0, false
 	}
-	v := &k.c.vals[a.slot]
+	v := &k.c.nums[a.slot]
 	if a.src == srcLazyNum {
-		v = k.lazySlot(a, s)
+		v = k.lazyNum(a, s)
 	}
-	return v.num, v.ok
+	return v.v, v.ok
 }
 
 // tm is the value of a time field (zero when absent).
 func (k *Checker) tm(a *acc, s *frontpage.Stay, i int) time.Time {
-	if a.slot < 0 {
+	switch {
+	case a.slot < 0:
 		return itemTime(s, a.part, i)
+	case a.kind != kTime:
+		return time.Time{}
+	case a.src == srcLazyTime:
+		return k.lazyTime(a, s).t
 	}
-	if a.src == srcLazyTime {
-		return k.lazySlot(a, s).tm
-	}
-	return k.c.vals[a.slot].tm
+	return k.c.times[a.slot].t
 }
 
 // day is t, the non-zero value of time field a, at midnight UTC of its
@@ -158,10 +182,16 @@ func (k *Checker) day(a *acc, s *frontpage.Stay, t time.Time) time.Time {
 	if a.slot < 0 || !a.dayed {
 		return midnight(t)
 	}
-	return k.c.vals[a.slot].day
+	return k.c.times[a.slot].day
 }
 
 func midnight(t time.Time) time.Time {
+	if t.Location() == time.UTC {
+		// UTC days start at multiples of 24 h since the zero time, which is
+		// what Truncate counts from: the same instant as below, without the
+		// calendar arithmetic (the parser and the store give UTC times).
+		return t.Truncate(24 * time.Hour)
+	}
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
@@ -185,14 +215,14 @@ func (k *Checker) inRanges(r rangeSet, a *acc, s *frontpage.Stay, i int) bool {
 		return false
 	}
 	if a.slot >= 0 {
-		v := &k.c.vals[a.slot]
-		if v.text == "" {
+		v := k.text(a, s, i)
+		if v == "" {
 			return false
 		}
 		if a.keyed {
-			return r.hasKey(v.key)
+			return r.hasKey(k.c.keys[a.slot])
 		}
-		return r.hasKey(codeKey(v.text))
+		return r.hasKey(codeKey(v))
 	}
 	switch a.part {
 	case partDxCode:
