@@ -57,6 +57,9 @@ type DB struct {
 	// chunkStays overrides defaultChunkStays (tests use small chunks to
 	// exercise the pipeline).
 	chunkStays int
+	// readPartIDs overrides the stay ids per part of EachStay (tests use
+	// small parts so both readers and part boundaries are exercised).
+	readPartIDs int64
 }
 
 // ErrLocked is returned (wrapped) by Open when another process holds the file.

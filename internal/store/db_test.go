@@ -18,7 +18,8 @@ func openTest(t *testing.T) *DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	db.chunkStays = 50 // several staging chunks per test import
+	db.chunkStays = 50  // several staging chunks per test import
+	db.readPartIDs = 23 // several parts per EachStay
 	return db
 }
 

@@ -63,9 +63,21 @@ func (db *DB) RunCheck(ctx context.Context, e *qc.Engine, opt CheckOptions) (*Ch
 			return err
 		}
 		fw.storeInfo = opt.StoreInfo
+		// Once a batch is written nothing refers to its stays any more
+		// (the summary keeps strings, not Stays): recycle them.
+		pool := &stayPool{}
 		sum, err := e.Run(ctx, workers, func(emit func(int64, *frontpage.Stay) error) error {
-			return db.EachStay(ctx, opt.Filter, emit)
-		}, fw.write)
+			return db.eachStay(ctx, opt.Filter, pool, emit)
+		}, func(rs []qc.Result) error {
+			if err := fw.write(rs); err != nil {
+				return err
+			}
+			for i := range rs {
+				pool.put(rs[i].Stay)
+				rs[i].Stay = nil
+			}
+			return nil
+		})
 		if cerr := fw.close(); err == nil && cerr != nil {
 			err = cerr
 		}

@@ -5,97 +5,95 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
+
+	bindings "github.com/duckdb/duckdb-go-bindings"
 
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 )
 
 // EachStay reads the store in parts of readPartIDs consecutive stay ids. Two
-// readers fill parts concurrently (each query on its own pooled connection,
-// so DuckDB and the Go-side conversion of two parts overlap) while the caller
-// consumes earlier parts in order. Per part there are four small queries
-// (stays and the three child tables) instead of four ordered scans of whole
-// tables, which made DuckDB sort every table; the child tables are
-// aggregated per stay in DuckDB (one string per stay, no ORDER BY) and the
-// text columns of stays come as one string per row, so the driver converts a
-// few values per stay instead of ~300 (measured in docs/storage.md).
+// readers, each on its own connection, fill parts concurrently while the
+// caller consumes earlier parts in order. A part is four plain range
+// queries (stays and the three child tables, no ORDER BY and no
+// aggregation: DuckDB sorting or concatenating cost more than the rows
+// themselves) read column by column from DuckDB's data chunks (duckchunk.go)
+// and assembled in Go. Measured in docs/storage.md, "Reading stays back".
 const (
-	readPartIDs = 8192
+	readPartIDs = 16384
 	readReaders = 2
 )
 
-// Separators inside the aggregated strings. A value that contains one of
-// them is detected by counting fields and records (see splitExact) and that
-// stay is then read column by column, so any text round-trips exactly.
-const (
-	fieldSep  = "\x1f"
-	recordSep = "\x1e"
-)
+// stayReadCol is one column of the stays query and where it goes: the
+// offset of its field in frontpage.Stay, taken from the column's accessor
+// (fieldOffset), so the reader stores values without a call per value.
+type stayReadCol struct {
+	kind colKind
+	off  uintptr
+}
 
 var (
-	readTextCols  []int // stayCols indexes read as one concatenated string (colText, colList)
-	readTypedCols []int // the other stayCols indexes, read as typed values
-	readStaySQL   string
-	readTextSQL   string // the text columns of one stay, column by column (fallback)
+	stayReadCols []stayReadCol // after stay_id and admission_no; the packed column last
+	packedRead   []stayReadCol // the fields of the packed column, in order
+	stayReadSQL  string
+	stayReadWant []duckType
 )
 
 func init() {
-	var typed, text []string
+	names := []string{"stay_id", "admission_no"}
+	stayReadWant = []duckType{dtBigint, dtBigint}
 	for i := range stayCols {
 		c := &stayCols[i]
-		switch {
-		case c.Packed:
-		case c.Kind == colText || c.Kind == colList:
-			readTextCols = append(readTextCols, i)
-			text = append(text, c.Name)
-		default:
-			readTypedCols = append(readTypedCols, i)
-			typed = append(typed, c.Name)
+		rc := stayReadCol{kind: c.Kind, off: fieldOffset(c)}
+		if c.Packed {
+			packedRead = append(packedRead, rc)
+			continue
 		}
+		stayReadCols = append(stayReadCols, rc)
+		stayReadWant = append(stayReadWant, map[colKind]duckType{colText: dtVarchar, colList: dtVarchar, colInt: dtBigint,
+			colFloat: dtDouble, colDate: dtDate, colTime: dtTimestamp}[c.Kind])
+		names = append(names, c.Name)
 	}
-	readUnpackedText = len(readTextCols)
-	// The packed column is itself chr(31)-separated fields with the
-	// separator escaped inside values, so it is appended to the
-	// concatenation as its last len(packedIdx) fields.
-	readTextCols = append(readTextCols, packedIdx...)
-	packed := packedColumn
-	if len(packedIdx) > 1 {
-		packed = "coalesce(" + packedColumn + ", repeat(chr(31), " + strconv.Itoa(len(packedIdx)-1) + "))"
-	}
-	text = append(text, packed)
-	readStaySQL = "SELECT stay_id, admission_no, " + strings.Join(typed, ", ") +
-		", concat(" + strings.Join(text, ", chr(31), ") + ") FROM stays"
-	readTextSQL = "SELECT " + strings.Join(text, ", ") + " FROM stays WHERE stay_id = ?"
+	names = append(names, packedColumn)
+	stayReadWant = append(stayReadWant, dtVarchar)
+	stayReadSQL = "SELECT " + strings.Join(names, ", ") + " FROM stays WHERE "
 }
 
-// readUnpackedText is how many of readTextCols are columns of their own;
-// the rest are packed fields, escaped (unpackField).
-var readUnpackedText int
-
-// childQuery describes how one child table is aggregated per stay.
-type childQuery struct {
-	table  string
-	fields int    // fields per record, seq included
-	expr   string // one record as text: seq first, NULL as empty
-	slow   string // the records of one stay, column by column (fallback)
+// fieldOffset is the offset in frontpage.Stay of the field c's accessor
+// points to.
+func fieldOffset(c *stayCol) uintptr {
+	var probe frontpage.Stay
+	var p unsafe.Pointer
+	switch c.Kind {
+	case colText:
+		p = unsafe.Pointer(c.str(&probe))
+	case colList:
+		p = unsafe.Pointer(c.list(&probe))
+	case colInt:
+		p = unsafe.Pointer(c.num(&probe))
+	case colFloat:
+		p = unsafe.Pointer(c.amt(&probe))
+	case colDate, colTime:
+		p = unsafe.Pointer(c.tm(&probe))
+	}
+	off := uintptr(p) - uintptr(unsafe.Pointer(&probe))
+	if p == nil || off >= unsafe.Sizeof(probe) {
+		panic("store: accessor of column " + c.Name + " does not point into the Stay")
+	}
+	return off
 }
 
+// The child tables, one row per line.
 var (
-	dxQuery = childQuery{table: "stay_diagnoses", fields: 4,
-		expr: "concat(seq, chr(31), code, chr(31), name, chr(31), poa)",
-		slow: "SELECT seq, code, name, poa FROM stay_diagnoses WHERE stay_id = ? ORDER BY seq"}
-	// The packed fields of a procedure (pxPacked) end the record as they are
-	// stored: escaped, never holding a raw chr(31); readPart unpacks them.
-	pxQuery = childQuery{table: "stay_procedures", fields: 3 + len(pxPacked),
-		expr: "concat(seq, chr(31), code, chr(31), epoch_us(op_date), chr(31), " + pxPackedSQL + ")",
-		slow: "SELECT seq, code, epoch_us(op_date), " + pxSlowFields() + " FROM (SELECT *, string_split(" + pxPackedSQL +
-			", chr(31)) AS _f FROM stay_procedures WHERE stay_id = ?) ORDER BY seq"}
-	icuQuery = childQuery{table: "stay_icu", fields: 4,
-		expr: "concat(seq, chr(31), icu_type, chr(31), epoch_us(in_time), chr(31), epoch_us(out_time))",
-		slow: "SELECT seq, icu_type, epoch_us(in_time), epoch_us(out_time) FROM stay_icu WHERE stay_id = ? ORDER BY seq"}
+	dxReadSQL   = "SELECT stay_id, seq, code, name, poa FROM stay_diagnoses WHERE "
+	dxReadWant  = []duckType{dtBigint, dtInteger, dtVarchar, dtVarchar, dtVarchar}
+	pxReadSQL   = "SELECT stay_id, seq, code, op_date, " + packedColumn + " FROM stay_procedures WHERE "
+	pxReadWant  = []duckType{dtBigint, dtInteger, dtVarchar, dtTimestamp, dtVarchar}
+	icuReadSQL  = "SELECT stay_id, seq, icu_type, in_time, out_time FROM stay_icu WHERE "
+	icuReadWant = []duckType{dtBigint, dtInteger, dtVarchar, dtTimestamp, dtTimestamp}
 )
 
 // readPart is one range [from, to) of stay ids.
@@ -109,13 +107,49 @@ type readPart struct {
 
 // EachStay calls fn for every stay matching the filter, in stay_id order,
 // with its diagnoses, procedures and ICU stays. fn gets a fresh Stay it may
-// keep; returning an error stops the iteration and is returned.
+// keep (its strings share blocks with the other stays of its part, see
+// strArena); returning an error stops the iteration and is returned.
 //
 // The parts are read with separate queries, so they are separate snapshots:
 // if an import commits in the same process while EachStay runs, a replaced
 // stay may be missed or come without its lines. Commands run imports and
 // reads in separate processes, where DuckDB's file lock rules this out.
 func (db *DB) EachStay(ctx context.Context, f Filter, fn func(id int64, s *frontpage.Stay) error) error {
+	return db.eachStay(ctx, f, nil, fn)
+}
+
+// stayPool recycles Stay structs (≈ 2 KB each, the largest allocation of
+// a read) for a caller that hands every stay back once done with it and
+// keeps no pointer to it: RunCheck after writing a batch's findings. The
+// strings a recycled Stay held stay valid (they live in the arena).
+type stayPool struct {
+	mu   sync.Mutex
+	free []*frontpage.Stay
+}
+
+func (p *stayPool) get() *frontpage.Stay {
+	if p == nil {
+		return new(frontpage.Stay)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n := len(p.free); n > 0 {
+		s := p.free[n-1]
+		p.free = p.free[:n-1]
+		return s
+	}
+	return new(frontpage.Stay)
+}
+
+func (p *stayPool) put(s *frontpage.Stay) {
+	*s = frontpage.Stay{}
+	p.mu.Lock()
+	p.free = append(p.free, s)
+	p.mu.Unlock()
+}
+
+// eachStay is EachStay taking Stays from pool (nil: fresh ones).
+func (db *DB) eachStay(ctx context.Context, f Filter, pool *stayPool, fn func(id int64, s *frontpage.Stay) error) error {
 	cond, args := f.where()
 	q := "SELECT min(stay_id), max(stay_id) FROM stays"
 	if cond != "" {
@@ -127,6 +161,10 @@ func (db *DB) EachStay(ctx context.Context, f Filter, fn func(id int64, s *front
 	}
 	if !lo.Valid {
 		return nil
+	}
+	partIDs := int64(readPartIDs)
+	if db.readPartIDs > 0 {
+		partIDs = db.readPartIDs
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	parts := make(chan *readPart, readReaders)
@@ -141,8 +179,8 @@ func (db *DB) EachStay(ctx context.Context, f Filter, fn func(id int64, s *front
 	go func() {
 		defer close(parts)
 		defer close(work)
-		for from := lo.Int64; from <= hi.Int64; from += readPartIDs {
-			p := &readPart{from: from, to: min(from+readPartIDs, hi.Int64+1), done: make(chan struct{})}
+		for from := lo.Int64; from <= hi.Int64; from += partIDs {
+			p := &readPart{from: from, to: min(from+partIDs, hi.Int64+1), done: make(chan struct{})}
 			select {
 			case work <- p:
 			case <-ctx.Done():
@@ -155,14 +193,28 @@ func (db *DB) EachStay(ctx context.Context, f Filter, fn func(id int64, s *front
 			}
 		}
 	}()
-	for i := 0; i < readReaders; i++ {
+	readers := readReaders
+	if hi.Int64-lo.Int64 < partIDs {
+		readers = 1
+	}
+	for i := 0; i < readers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for p := range work {
-				if p.err = ctx.Err(); p.err == nil {
-					p.err = db.readPart(ctx, p, cond, args)
+			err := db.withDuckConn(ctx, func(conn bindings.Connection) error {
+				sc := partScratch{pool: pool}
+				for p := range work {
+					if p.err = ctx.Err(); p.err == nil {
+						p.err = sc.read(conn, p, cond, args)
+					}
+					close(p.done)
 				}
+				return nil
+			})
+			// A reader that could not start fails the parts it would
+			// have read; the other reader may have taken some already.
+			for p := range work {
+				p.err = err
 				close(p.done)
 			}
 		}()
@@ -182,340 +234,302 @@ func (db *DB) EachStay(ctx context.Context, f Filter, fn func(id int64, s *front
 	return ctx.Err()
 }
 
-// readPart reads the stays of one id range with their child rows.
-func (db *DB) readPart(ctx context.Context, p *readPart, cond string, args []any) error {
+// withDuckConn runs fn on a pooled connection's C handle.
+func (db *DB) withDuckConn(ctx context.Context, fn func(bindings.Connection) error) error {
+	c, err := db.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("读取病案 read stays: %w", err)
+	}
+	defer c.Close()
+	return c.Raw(func(dc any) error {
+		conn, err := rawDuckConn(dc)
+		if err != nil {
+			return fmt.Errorf("读取病案 read stays: %w", err)
+		}
+		return fn(conn)
+	})
+}
+
+// partQuery is base (ending in WHERE) restricted to the ids of p and, for
+// the child tables (child true), to stays passing the filter.
+func partQuery(base string, p *readPart, cond string, args []any, child bool) (string, []any) {
+	q := base + "stay_id >= ? AND stay_id < ?"
+	out := []any{p.from, p.to}
+	if cond != "" {
+		if child {
+			q += " AND stay_id IN (SELECT stay_id FROM stays WHERE stay_id >= ? AND stay_id < ? AND (" + cond + "))"
+			out = append(out, p.from, p.to)
+		} else {
+			q += " AND (" + cond + ")"
+		}
+		out = append(out, args...)
+	}
+	return q, out
+}
+
+// partScratch holds one reader's buffers, reused from part to part.
+type partScratch struct {
+	pool  *stayPool
+	rows  []*frontpage.Stay // the stays of the chunk being read
+	arena strArena
+	dx    lines[frontpage.Diagnosis]
+	px    lines[frontpage.Procedure]
+	icu   lines[frontpage.ICUStay]
+}
+
+// read reads the stays of one id range with their child rows.
+func (sc *partScratch) read(conn bindings.Connection, p *readPart, cond string, args []any) error {
 	width := int(p.to - p.from)
-	dx := make([][]frontpage.Diagnosis, width)
-	px := make([][]frontpage.Procedure, width)
-	icu := make([][]frontpage.ICUStay, width)
-	err := db.readChild(ctx, p, dxQuery, cond, args, func(i int, id int64, recs [][]string) error {
-		if recs == nil {
-			var err error
-			if recs, err = db.readChildSlow(ctx, dxQuery, id); err != nil {
-				return err
+	arena, dx, px, icu := &sc.arena, &sc.dx, &sc.px, &sc.icu
+	dx.reset()
+	px.reset()
+	icu.reset()
+	slot := func(id int64) int {
+		if i := id - p.from; i >= 0 && i < int64(width) {
+			return int(i)
+		}
+		return -1
+	}
+
+	q, qa := partQuery(dxReadSQL, p, cond, args, true)
+	err := duckQuery(conn, q, qa, dxReadWant, func(c *duckChunk) error {
+		for r := 0; r < c.n; r++ {
+			if i := slot(c.int64(0, r)); i >= 0 {
+				dx.add(i, c.int32(1, r), frontpage.Diagnosis{
+					Code: arena.copy(c.str(2, r)), Name: arena.copy(c.str(3, r)), POA: arena.copy(c.str(4, r))})
 			}
 		}
-		out := make([]frontpage.Diagnosis, len(recs))
-		for k, r := range recs {
-			out[k] = frontpage.Diagnosis{Code: r[1], Name: r[2], POA: r[3]}
-		}
-		dx[i] = out
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("读取诊断 read diagnoses: %w", err)
 	}
-	err = db.readChild(ctx, p, pxQuery, cond, args, func(i int, id int64, recs [][]string) error {
-		if recs == nil {
-			var err error
-			if recs, err = db.readChildSlow(ctx, pxQuery, id); err != nil {
-				return err
+
+	q, qa = partQuery(pxReadSQL, p, cond, args, true)
+	err = duckQuery(conn, q, qa, pxReadWant, func(c *duckChunk) error {
+		for r := 0; r < c.n; r++ {
+			i := slot(c.int64(0, r))
+			if i < 0 {
+				continue
 			}
-		}
-		out := make([]frontpage.Procedure, len(recs))
-		for k, r := range recs {
-			d, err := epochTime(r[2])
-			if err != nil {
-				return err
-			}
-			pr := &out[k]
-			pr.Code, pr.Date = r[1], d
-			for j := range pxPacked {
-				if f := r[3+j]; f != "" {
-					*pxPacked[j].str(pr) = unpackField(f)
+			pr := frontpage.Procedure{Code: arena.copy(c.str(2, r)), Date: c.timestamp(3, r)}
+			if packed := c.str(4, r); packed != "" {
+				if err := unpackInto(arena.copy(packed), len(pxPacked), func(k int, v string) { *pxPacked[k].str(&pr) = v }); err != nil {
+					return fmt.Errorf("stay %d procedure %d: %w", c.int64(0, r), c.int32(1, r), err)
 				}
 			}
+			px.add(i, c.int32(1, r), pr)
 		}
-		px[i] = out
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("读取手术操作 read procedures: %w", err)
 	}
-	err = db.readChild(ctx, p, icuQuery, cond, args, func(i int, id int64, recs [][]string) error {
-		if recs == nil {
-			var err error
-			if recs, err = db.readChildSlow(ctx, icuQuery, id); err != nil {
-				return err
+
+	q, qa = partQuery(icuReadSQL, p, cond, args, true)
+	err = duckQuery(conn, q, qa, icuReadWant, func(c *duckChunk) error {
+		for r := 0; r < c.n; r++ {
+			if i := slot(c.int64(0, r)); i >= 0 {
+				icu.add(i, c.int32(1, r), frontpage.ICUStay{Type: arena.copy(c.str(2, r)), In: c.timestamp(3, r), Out: c.timestamp(4, r)})
 			}
 		}
-		out := make([]frontpage.ICUStay, len(recs))
-		for k, r := range recs {
-			in, err := epochTime(r[2])
-			if err != nil {
-				return err
-			}
-			o, err := epochTime(r[3])
-			if err != nil {
-				return err
-			}
-			out[k] = frontpage.ICUStay{Type: r[1], In: in, Out: o}
-		}
-		icu[i] = out
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("读取重症监护 read ICU stays: %w", err)
 	}
 
-	q, qargs := rangeQuery(readStaySQL+" WHERE", p, cond, args)
-	rows, err := db.db.QueryContext(ctx, q+" ORDER BY stay_id", qargs...)
+	byID := make([]*frontpage.Stay, width)
+	q, qa = partQuery(stayReadSQL, p, cond, args, false)
+	packedAt := len(stayReadWant) - 1
+	err = duckQuery(conn, q, qa, stayReadWant, func(c *duckChunk) error {
+		// Column by column: one type switch per column and chunk.
+		rows := sc.rows[:0]
+		for r := 0; r < c.n; r++ {
+			i := slot(c.int64(0, r))
+			if i < 0 {
+				rows = append(rows, nil)
+				continue
+			}
+			s := sc.pool.get()
+			s.AdmissionNo = int(c.int64(1, r))
+			byID[i] = s
+			rows = append(rows, s)
+		}
+		sc.rows = rows
+		for k := range stayReadCols {
+			readColumn(c, 2+k, stayReadCols[k], rows, arena)
+		}
+		for r, s := range rows {
+			if s == nil {
+				continue
+			}
+			if packed := c.str(packedAt, r); packed != "" {
+				if err := unpackStay(s, arena.copy(packed)); err != nil {
+					return fmt.Errorf("stay %d: %w", c.int64(0, r), err)
+				}
+			}
+		}
+		clear(rows)
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("读取病案 read stays: %w", err)
 	}
-	defer rows.Close()
-	n := 3 + len(readTypedCols)
-	vals := make([]any, n)
-	dest := make([]any, n)
-	for i := range dest {
-		dest[i] = &vals[i]
-	}
-	var text string
-	dest[n-1] = &text
-	fields := make([]string, len(readTextCols))
-	for rows.Next() {
-		text = ""
-		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("读取病案 read stays: %w", err)
+	dxs, pxs, icus := dx.bySlot(width), px.bySlot(width), icu.bySlot(width)
+	for i, s := range byID {
+		if s == nil {
+			continue
 		}
-		id := asInt64(vals[0])
-		s := &frontpage.Stay{AdmissionNo: int(asInt64(vals[1]))}
-		for k, ci := range readTypedCols {
-			setCol(s, &stayCols[ci], vals[2+k])
-		}
-		if !splitExact(text, fieldSep, fields) {
-			if err := db.readTextSlow(ctx, id, fields); err != nil {
-				return err
-			}
-		}
-		for k, ci := range readTextCols {
-			if f := fields[k]; f != "" {
-				if k >= readUnpackedText {
-					f = unpackField(f)
-				}
-				setCol(s, &stayCols[ci], f)
-			}
-		}
-		if i := id - p.from; i >= 0 && i < int64(width) {
-			s.Diagnoses, s.Procedures, s.ICU = dx[i], px[i], icu[i]
-		}
-		p.ids = append(p.ids, id)
+		s.Diagnoses, s.Procedures, s.ICU = dxs[i], pxs[i], icus[i]
+		p.ids = append(p.ids, p.from+int64(i))
 		p.stays = append(p.stays, s)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("读取病案 read stays: %w", err)
 	}
 	return nil
 }
 
-// rangeQuery appends the id range of p and the filter to a query ending in
-// WHERE and returns it with its arguments.
-func rangeQuery(q string, p *readPart, cond string, args []any) (string, []any) {
-	q += " stay_id >= ? AND stay_id < ?"
-	out := []any{p.from, p.to}
-	if cond != "" {
-		q += " AND (" + cond + ")"
-		out = append(out, args...)
+// readColumn stores column col of every row of c in its Stay (nil rows
+// are outside the part).
+func readColumn(c *duckChunk, col int, rc stayReadCol, rows []*frontpage.Stay, arena *strArena) {
+	at := func(s *frontpage.Stay) unsafe.Pointer { return unsafe.Add(unsafe.Pointer(s), rc.off) }
+	switch rc.kind {
+	case colText, colList:
+		for r, s := range rows {
+			if s != nil {
+				if v := c.str(col, r); v != "" {
+					setText(at(s), rc.kind, arena.copy(v))
+				}
+			}
+		}
+	case colInt:
+		for r, s := range rows {
+			if s != nil && !c.null(col, r) {
+				*(*frontpage.Opt[int])(at(s)) = frontpage.Some(int(c.int64(col, r)))
+			}
+		}
+	case colFloat:
+		for r, s := range rows {
+			if s != nil && !c.null(col, r) {
+				*(*frontpage.Opt[float64])(at(s)) = frontpage.Some(c.float64(col, r))
+			}
+		}
+	case colDate:
+		for r, s := range rows {
+			if s != nil && !c.null(col, r) {
+				*(*time.Time)(at(s)) = c.date(col, r)
+			}
+		}
+	case colTime:
+		for r, s := range rows {
+			if s != nil && !c.null(col, r) {
+				*(*time.Time)(at(s)) = c.timestamp(col, r)
+			}
+		}
 	}
-	return q, out
 }
 
-// readChild reads the records of one child table for the stays of p,
-// aggregated per stay, and calls set with the records in seq order (nil when
-// a value contains a separator and the stay must be read with readChildSlow).
-// The records are only valid during the call.
-func (db *DB) readChild(ctx context.Context, p *readPart, c childQuery, cond string, args []any, set func(i int, id int64, recs [][]string) error) error {
-	q := "SELECT stay_id, count(*), string_agg(" + c.expr + ", chr(30)) FROM " + c.table + " WHERE stay_id >= ? AND stay_id < ?"
-	qargs := []any{p.from, p.to}
-	if cond != "" {
-		var sub string
-		sub, qargs = rangeQuery("SELECT stay_id FROM stays WHERE", p, cond, args)
-		qargs = append([]any{p.from, p.to}, qargs...)
-		q += " AND stay_id IN (" + sub + ")"
+// setText sets the text or list field at p from its stored form.
+func setText(p unsafe.Pointer, kind colKind, v string) {
+	if kind == colList {
+		*(*[]string)(p) = strings.Split(v, ",")
+		return
 	}
-	rows, err := db.db.QueryContext(ctx, q+" GROUP BY stay_id", qargs...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var (
-		id, count int64
-		agg       string
-		sp        recordSplitter
-	)
-	for rows.Next() {
-		if err := rows.Scan(&id, &count, &agg); err != nil {
-			return err
+	*(*string)(p) = v
+}
+
+// unpackStay sets the packed fields of s from the packed column.
+func unpackStay(s *frontpage.Stay, packed string) error {
+	return unpackInto(packed, len(packedRead), func(k int, v string) {
+		setText(unsafe.Add(unsafe.Pointer(s), packedRead[k].off), packedRead[k].kind, v)
+	})
+}
+
+// unpackInto splits a packed column (appendPacked) into its n fields and
+// calls set with each non-empty field, unescaped.
+func unpackInto(packed string, n int, set func(k int, v string)) error {
+	for k := 0; k < n; k++ {
+		f := packed
+		if k < n-1 {
+			j := strings.IndexByte(packed, packSep)
+			if j < 0 {
+				return fmt.Errorf("%s has %d fields, want %d", packedColumn, k+1, n)
+			}
+			f, packed = packed[:j], packed[j+1:]
+		} else if strings.IndexByte(f, packSep) >= 0 {
+			return fmt.Errorf("%s has more than %d fields", packedColumn, n)
 		}
-		i := id - p.from
-		if i < 0 || i >= p.to-p.from {
+		if f != "" {
+			set(k, unpackField(f))
+		}
+	}
+	return nil
+}
+
+// lines collects the child rows of a part and hands them out per stay in
+// seq order, all stays' lines in one backing array (one allocation per part
+// and table instead of one per stay). Its own buffers are reused.
+type lines[T any] struct {
+	slot []int32
+	seq  []int32
+	val  []T
+}
+
+func (l *lines[T]) reset() {
+	clear(l.val) // drop references to the previous part's strings
+	l.slot, l.seq, l.val = l.slot[:0], l.seq[:0], l.val[:0]
+}
+
+func (l *lines[T]) add(slot int, seq int32, v T) {
+	l.slot = append(l.slot, int32(slot))
+	l.seq = append(l.seq, seq)
+	l.val = append(l.val, v)
+}
+
+// bySlot returns the lines of each slot (nil for a stay without lines),
+// sorted by seq. Rows usually arrive in stay and seq order already; a
+// counting sort by slot keeps arrival order, then each stay's few lines are
+// sorted if needed.
+func (l *lines[T]) bySlot(width int) [][]T {
+	out := make([][]T, width)
+	if len(l.val) == 0 {
+		return out
+	}
+	start := make([]int32, width+1)
+	for _, s := range l.slot {
+		start[s+1]++
+	}
+	for i := 1; i <= width; i++ {
+		start[i] += start[i-1]
+	}
+	vals := make([]T, len(l.val))
+	seqs := make([]int32, len(l.val))
+	next := slices.Clone(start[:width])
+	for k, s := range l.slot {
+		j := next[s]
+		next[s]++
+		vals[j], seqs[j] = l.val[k], l.seq[k]
+	}
+	for i := 0; i < width; i++ {
+		a, b := start[i], start[i+1]
+		if a == b {
 			continue
 		}
-		if err := set(int(i), id, sp.split(agg, int(count), c.fields)); err != nil {
-			return err
+		v, sq := vals[a:b:b], seqs[a:b]
+		if !slices.IsSorted(sq) {
+			sortBySeq(v, sq)
 		}
-	}
-	return rows.Err()
-}
-
-// recordSplitter splits aggregated child strings. Its buffers are reused
-// from stay to stay: the records it returns are valid until the next call
-// (the callers copy the fields, substrings of the aggregate, into typed
-// structs), which keeps ~0.4 GB of pointer-holding garbage per million
-// stays away from the GC.
-type recordSplitter struct {
-	fields []string
-	recs   [][]string
-	sorted [][]string
-	seqs   []int64
-	ord    []int
-}
-
-// split splits agg into count records of nf fields each, sorted by seq (the
-// first field). It returns nil when the string does not have exactly that
-// shape (a value holds a separator).
-func (sp *recordSplitter) split(agg string, count, nf int) [][]string {
-	if strings.Count(agg, recordSep) != count-1 || strings.Count(agg, fieldSep) != count*(nf-1) {
-		return nil
-	}
-	if cap(sp.fields) < count*nf {
-		sp.fields = make([]string, count*nf)
-	}
-	if cap(sp.recs) < count {
-		sp.recs, sp.sorted = make([][]string, count), make([][]string, count)
-		sp.seqs, sp.ord = make([]int64, count), make([]int, count)
-	}
-	recs, seqs := sp.recs[:count], sp.seqs[:count]
-	sorted := true
-	for k := 0; k < count; k++ {
-		rec := agg
-		if j := strings.Index(agg, recordSep); j >= 0 {
-			rec, agg = agg[:j], agg[j+1:]
-		}
-		r := sp.fields[k*nf : (k+1)*nf : (k+1)*nf]
-		if !splitExact(rec, fieldSep, r) {
-			return nil
-		}
-		seq, err := strconv.ParseInt(r[0], 10, 64)
-		if err != nil {
-			return nil
-		}
-		seqs[k] = seq
-		if k > 0 && seq < seqs[k-1] {
-			sorted = false
-		}
-		recs[k] = r
-	}
-	if sorted {
-		return recs
-	}
-	ord := sp.ord[:count]
-	for k := range ord {
-		ord[k] = k
-	}
-	slices.SortStableFunc(ord, func(a, b int) int {
-		switch {
-		case seqs[a] < seqs[b]:
-			return -1
-		case seqs[a] > seqs[b]:
-			return 1
-		}
-		return 0
-	})
-	out := sp.sorted[:count]
-	for k, o := range ord {
-		out[k] = recs[o]
+		out[i] = v
 	}
 	return out
 }
 
-// splitExact splits s at sep into exactly len(out) fields; it reports false
-// when the number of fields differs.
-func splitExact(s, sep string, out []string) bool {
-	for k := range out {
-		if k == len(out)-1 {
-			if strings.Contains(s, sep) {
-				return false
-			}
-			out[k] = s
-			return true
+// sortBySeq sorts v by the parallel seq values (insertion sort: a stay has
+// a handful of lines).
+func sortBySeq[T any](v []T, seq []int32) {
+	for i := 1; i < len(v); i++ {
+		for j := i; j > 0 && seq[j] < seq[j-1]; j-- {
+			seq[j], seq[j-1] = seq[j-1], seq[j]
+			v[j], v[j-1] = v[j-1], v[j]
 		}
-		j := strings.Index(s, sep)
-		if j < 0 {
-			return false
-		}
-		out[k], s = s[:j], s[j+len(sep):]
 	}
-	return s == ""
-}
-
-// readChildSlow reads the records of one stay column by column, as text in
-// the same shape as splitRecords (seq first, timestamps as epoch µs).
-func (db *DB) readChildSlow(ctx context.Context, c childQuery, id int64) ([][]string, error) {
-	rows, err := db.db.QueryContext(ctx, c.slow, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var recs [][]string
-	vals := make([]sql.NullString, c.fields)
-	dest := make([]any, c.fields)
-	for i := range dest {
-		dest[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		r := make([]string, c.fields)
-		for i, v := range vals {
-			r[i] = v.String
-		}
-		recs = append(recs, r)
-	}
-	return recs, rows.Err()
-}
-
-// readTextSlow reads the text columns of one stay column by column.
-func (db *DB) readTextSlow(ctx context.Context, id int64, out []string) error {
-	n := readUnpackedText + 1 // the unpacked columns and the packed one
-	vals := make([]sql.NullString, n)
-	dest := make([]any, n)
-	for i := range dest {
-		dest[i] = &vals[i]
-	}
-	if err := db.db.QueryRowContext(ctx, readTextSQL, id).Scan(dest...); err != nil {
-		return fmt.Errorf("读取病案 read stay %d: %w", id, err)
-	}
-	for i, v := range vals[:readUnpackedText] {
-		out[i] = v.String
-	}
-	// Values never contain a raw separator in the packed column.
-	if !splitExact(vals[readUnpackedText].String, fieldSep, out[readUnpackedText:]) {
-		return fmt.Errorf("读取病案 read stay %d: %s does not have %d fields", id, packedColumn, len(out)-readUnpackedText)
-	}
-	return nil
-}
-
-// epochTime converts epoch microseconds as text ("" = absent) to a UTC time
-// the way the driver converts a TIMESTAMP.
-func epochTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	us, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("bad timestamp %q: %w", s, err)
-	}
-	return time.UnixMicro(us).UTC(), nil
-}
-
-// pxSlowFields are the packed procedure fields as separate, still escaped,
-// columns of the list _f (readChildSlow).
-func pxSlowFields() string {
-	f := make([]string, len(pxPacked))
-	for k := range f {
-		f[k] = fmt.Sprintf("_f[%d]", k+1)
-	}
-	return strings.Join(f, ", ")
 }

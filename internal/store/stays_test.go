@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	bindings "github.com/duckdb/duckdb-go-bindings"
+
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 )
 
@@ -568,9 +570,9 @@ func TestRoundTripAwkwardValues(t *testing.T) {
 	}
 }
 
-// TestRoundTripSeparatorValues stores values holding the separators the
-// fast read path aggregates with (readfast.go): those stays must still come
-// back exactly, and their neighbours must not be disturbed.
+// TestRoundTripSeparatorValues stores values holding the separator and the
+// escape byte of the packed columns (columns.go) and control bytes: those
+// stays must come back exactly, and their neighbours must not be disturbed.
 func TestRoundTripSeparatorValues(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
@@ -629,30 +631,95 @@ func TestCSVDateFormat(t *testing.T) {
 	}
 }
 
-func TestRecordSplitter(t *testing.T) {
-	var sp recordSplitter
-	for _, c := range []struct {
-		agg   string
-		count int
-		want  [][]string
-	}{
-		{"2\x1fc\x1e0\x1fa\x1e1\x1fb", 3, [][]string{{"0", "a"}, {"1", "b"}, {"2", "c"}}},
-		{"0\x1fx", 1, [][]string{{"0", "x"}}},
-		{"1\x1f\x1e0\x1f", 2, [][]string{{"0", ""}, {"1", ""}}},
-		{"0\x1fa\x1fb", 1, nil},                                                           // a value holding the field separator
-		{"0\x1fa\x1e1\x1fb", 1, nil},                                                      // count does not match
-		{"x\x1fa", 1, nil},                                                                // seq not a number
-		{"1\x1fb\x1e0\x1fa\x1e2\x1fc", 3, [][]string{{"0", "a"}, {"1", "b"}, {"2", "c"}}}, // buffers reused
-	} {
-		got := sp.split(c.agg, c.count, 2)
-		if len(got) == 0 && len(c.want) == 0 {
-			if got != nil {
-				t.Errorf("split(%q) = %q, want nil", c.agg, got)
-			}
-			continue
+// TestRawDuckConn guards the columnar read path against a driver upgrade
+// that moves duckdb-go's C connection (duckchunk.go).
+func TestRawDuckConn(t *testing.T) {
+	db := openTest(t)
+	var got int64
+	err := db.withDuckConn(context.Background(), func(conn bindings.Connection) error {
+		return duckQuery(conn, "SELECT ?::BIGINT + 1", []any{int64(41)}, []duckType{dtBigint}, func(c *duckChunk) error {
+			got = c.int64(0, 0)
+			return nil
+		})
+	})
+	if err != nil || got != 42 {
+		t.Fatalf("chunk query through the raw connection: %d, %v", got, err)
+	}
+	if _, err := rawDuckConn(struct{}{}); err == nil {
+		t.Fatal("rawDuckConn accepted a value that is not a driver connection")
+	}
+	err = db.withDuckConn(context.Background(), func(conn bindings.Connection) error {
+		return duckQuery(conn, "SELECT 'x'", nil, []duckType{dtBigint}, func(*duckChunk) error { return nil })
+	})
+	if err == nil || !strings.Contains(err.Error(), "type") {
+		t.Fatalf("a column of another type must be an error, got %v", err)
+	}
+}
+
+// TestEachStayHolesAndOrder reads a store whose ids have holes (replaced
+// stays) across many parts, with child rows stored out of seq order.
+func TestEachStayHolesAndOrder(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	in := staysOf(t, "ORG1", 0, 200)
+	if _, err := db.ImportStays(ctx, ImportMeta{File: "a.csv"}, producer(in, 64)); err != nil {
+		t.Fatal(err)
+	}
+	// Replace every third stay: the old ids become holes, the new rows get
+	// ids after all the others.
+	var again []frontpage.Stay
+	for i := 0; i < len(in); i += 3 {
+		in[i].Attending = "替换 replaced"
+		again = append(again, in[i])
+	}
+	if _, err := db.ImportStays(ctx, ImportMeta{File: "b.csv"}, producer(again, 10)); err != nil {
+		t.Fatal(err)
+	}
+	// Reverse the physical order of one stay's diagnoses.
+	if _, err := db.db.ExecContext(ctx, `CREATE TEMP TABLE d AS SELECT * FROM stay_diagnoses WHERE stay_id = (SELECT max(stay_id) FROM stay_diagnoses);
+		DELETE FROM stay_diagnoses WHERE stay_id = (SELECT max(stay_id) FROM d);
+		INSERT INTO stay_diagnoses SELECT * FROM d ORDER BY seq DESC`); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]frontpage.Stay{}
+	for _, s := range in {
+		want[s.MRN] = s
+	}
+	ids, out := readAll(t, db, Filter{})
+	if len(out) != len(in) {
+		t.Fatalf("read %d stays, want %d", len(out), len(in))
+	}
+	for i, s := range out {
+		if i > 0 && ids[i] <= ids[i-1] {
+			t.Fatalf("ids not ascending at %d: %d after %d", i, ids[i], ids[i-1])
 		}
-		if !reflect.DeepEqual(got, c.want) {
-			t.Errorf("split(%q) = %q, want %q", c.agg, got, c.want)
+		if !reflect.DeepEqual(s, want[s.MRN]) {
+			t.Fatalf("stay %d (%s) differs:\n in %+v\nout %+v", ids[i], s.MRN, want[s.MRN], s)
 		}
+	}
+}
+
+func TestLinesBySlot(t *testing.T) {
+	var l lines[string]
+	for _, r := range []struct {
+		slot int
+		seq  int32
+		v    string
+	}{{2, 1, "c1"}, {0, 0, "a0"}, {2, 0, "c0"}, {0, 1, "a1"}, {2, 2, "c2"}} {
+		l.add(r.slot, r.seq, r.v)
+	}
+	got := l.bySlot(4)
+	want := [][]string{{"a0", "a1"}, nil, {"c0", "c1", "c2"}, nil}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("bySlot = %q, want %q", got, want)
+	}
+	// Each stay's lines are capped: appending to one must not overwrite the next.
+	_ = append(got[0], "x")
+	if got[2][0] != "c0" {
+		t.Fatal("append to one stay's lines overwrote another's")
+	}
+	l.reset()
+	if got := l.bySlot(2); got[0] != nil || got[1] != nil {
+		t.Fatalf("after reset: %q", got)
 	}
 }
