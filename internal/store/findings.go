@@ -3,14 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 	"github.com/yardstick-health/yardstick/internal/qc"
@@ -78,7 +75,7 @@ func (db *DB) RunCheck(ctx context.Context, e *qc.Engine, opt CheckOptions) (*Ch
 			}
 			return nil
 		})
-		if cerr := fw.close(); err == nil && cerr != nil {
+		if cerr := fw.close(err == nil); err == nil && cerr != nil {
 			err = cerr
 		}
 		if err != nil {
@@ -139,24 +136,37 @@ func recordCheckRun(ctx context.Context, conn *sql.Conn, id int64, started time.
 }
 
 type findingWriter struct {
-	fa, sa    *duckdb.Appender
+	fa, sa    *duckAppender
 	run       int64
 	storeInfo bool
-	frow      []driver.Value
-	srow      []driver.Value
 }
 
+var (
+	findingCols = []duckType{dtBigint, dtBigint, dtBigint, dtVarchar, dtVarchar, dtTinyint,
+		dtVarchar, dtVarchar, dtVarchar, dtVarchar, dtVarchar, dtVarchar, dtVarchar}
+	scoreCols = []duckType{dtBigint, dtBigint, dtBigint, dtDouble, dtInteger, dtInteger, dtInteger, dtInteger, dtVarchar, dtVarchar}
+)
+
 func newFindingWriter(conn *sql.Conn, run int64) (*findingWriter, error) {
-	fa, err := newAppender(conn, "qc_findings")
+	w := &findingWriter{run: run}
+	err := conn.Raw(func(dc any) error {
+		c, err := rawDuckConn(dc)
+		if err != nil {
+			return err
+		}
+		if w.fa, err = newDuckAppender(c, "qc_findings", findingCols); err != nil {
+			return err
+		}
+		if w.sa, err = newDuckAppender(c, "qc_scores", scoreCols); err != nil {
+			w.fa.close(false)
+			return err
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("质控结果写入 findings writer: %w", err)
 	}
-	sa, err := newAppender(conn, "qc_scores")
-	if err != nil {
-		fa.Close()
-		return nil, err
-	}
-	return &findingWriter{fa: fa, sa: sa, run: run, frow: make([]driver.Value, 13), srow: make([]driver.Value, 10)}, nil
+	return w, nil
 }
 
 func (w *findingWriter) write(rs []qc.Result) error {
@@ -169,36 +179,51 @@ func (w *findingWriter) write(rs []qc.Result) error {
 			if f.Rule.Severity == qc.Info && !w.storeInfo {
 				continue
 			}
-			row := w.frow
-			row[0], row[1], row[2] = r.ID, nil, w.run
-			row[3], row[4], row[5] = f.Rule.ID, string(f.Rule.Category), int8(f.Rule.Severity)
-			row[6], row[7], row[8] = vStr(f.Field), vStr(f.Value), vStr(f.Expect)
-			row[9], row[10] = f.MessageCN(), f.MessageEN()
-			row[11], row[12] = vStr(r.Stay.DisDept), vStr(r.Stay.Coder)
-			if err := w.fa.AppendRow(row...); err != nil {
-				return fmt.Errorf("append finding: %w", err)
+			row, err := w.fa.next()
+			if err != nil {
+				return err
 			}
+			a := w.fa
+			a.int64(0, row, r.ID)
+			a.null(1, row) // import_id, set after the pass
+			a.int64(2, row, w.run)
+			a.str(3, row, f.Rule.ID)
+			a.str(4, row, string(f.Rule.Category))
+			a.int8(5, row, int8(f.Rule.Severity))
+			a.str(6, row, f.Field)
+			a.str(7, row, f.Value)
+			a.str(8, row, f.Expect)
+			a.str(9, row, f.MessageCN())
+			a.str(10, row, f.MessageEN())
+			a.str(11, row, r.Stay.DisDept)
+			a.str(12, row, r.Stay.Coder)
 		}
-		row := w.srow
-		row[0], row[1], row[2] = r.ID, nil, w.run
-		row[3], row[4] = r.Score, int32(r.Flags)
-		row[5], row[6], row[7] = n[qc.Error], n[qc.Warning], n[qc.Info]
-		row[8], row[9] = vStr(r.Stay.DisDept), vStr(r.Stay.Coder)
-		if err := w.sa.AppendRow(row...); err != nil {
-			return fmt.Errorf("append score: %w", err)
+		row, err := w.sa.next()
+		if err != nil {
+			return err
 		}
+		a := w.sa
+		a.int64(0, row, r.ID)
+		a.null(1, row)
+		a.int64(2, row, w.run)
+		a.float64(3, row, r.Score)
+		a.int32(4, row, int32(r.Flags))
+		a.int32(5, row, n[qc.Error])
+		a.int32(6, row, n[qc.Warning])
+		a.int32(7, row, n[qc.Info])
+		a.str(8, row, r.Stay.DisDept)
+		a.str(9, row, r.Stay.Coder)
 	}
 	return nil
 }
 
-func (w *findingWriter) close() error {
-	var first error
-	for _, a := range []*duckdb.Appender{w.fa, w.sa} {
-		if err := a.Close(); err != nil && first == nil {
-			first = fmt.Errorf("flush qc appender: %w", err)
-		}
+// close writes the pending rows (flush) or drops them after an error.
+func (w *findingWriter) close(flush bool) error {
+	err := w.fa.close(flush)
+	if serr := w.sa.close(flush); err == nil {
+		err = serr
 	}
-	return first
+	return err
 }
 
 // FindingFilter selects findings; zero fields match everything.

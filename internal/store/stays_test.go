@@ -723,3 +723,92 @@ func TestLinesBySlot(t *testing.T) {
 		t.Fatalf("after reset: %q", got)
 	}
 }
+
+// TestDuckAppender writes rows across several chunks with strings on both
+// sides of the 12-byte inline limit, NULLs and every column type, then reads
+// them back through SQL; a rolled-back transaction keeps none.
+func TestDuckAppender(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE app_t (i BIGINT, j INTEGER, k TINYINT, d DOUBLE, s VARCHAR)`); err != nil {
+		t.Fatal(err)
+	}
+	strs := []string{"", "a", "0301", "123456789012", "1234567890123", "张三", "心血管内科一病区", strings.Repeat("长", 40)}
+	const n = 5000 // > 2 chunks
+	write := func(commit bool) {
+		err := db.Tx(ctx, func(conn *sql.Conn) error {
+			var a *duckAppender
+			if err := conn.Raw(func(dc any) error {
+				c, err := rawDuckConn(dc)
+				if err != nil {
+					return err
+				}
+				a, err = newDuckAppender(c, "app_t", []duckType{dtBigint, dtInteger, dtTinyint, dtDouble, dtVarchar})
+				return err
+			}); err != nil {
+				return err
+			}
+			for i := 0; i < n; i++ {
+				r, err := a.next()
+				if err != nil {
+					return err
+				}
+				a.int64(0, r, int64(i)*1e9)
+				if i%7 == 0 {
+					a.null(1, r)
+				} else {
+					a.int32(1, r, int32(-i))
+				}
+				a.int8(2, r, int8(i%100))
+				a.float64(3, r, float64(i)/3)
+				a.str(4, r, strs[i%len(strs)])
+			}
+			if err := a.close(true); err != nil {
+				return err
+			}
+			if !commit {
+				return errors.New("roll back")
+			}
+			return nil
+		})
+		if commit && err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(false)
+	if c := count(t, db, "app_t"); c != 0 {
+		t.Fatalf("rolled back appender left %d rows", c)
+	}
+	write(true)
+	rows, err := db.db.QueryContext(ctx, `SELECT i, j, k, d, s FROM app_t ORDER BY i`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	i := 0
+	for ; rows.Next(); i++ {
+		var (
+			a    int64
+			j    sql.NullInt32
+			k    int8
+			d    float64
+			s    sql.NullString
+			want = strs[i%len(strs)]
+		)
+		if err := rows.Scan(&a, &j, &k, &d, &s); err != nil {
+			t.Fatal(err)
+		}
+		if a != int64(i)*1e9 || j.Valid != (i%7 != 0) || (j.Valid && j.Int32 != int32(-i)) || k != int8(i%100) ||
+			d != float64(i)/3 || s.Valid != (want != "") || s.String != want {
+			t.Fatalf("row %d: %d %v %d %v %q", i, a, j, k, d, s.String)
+		}
+	}
+	if i != n {
+		t.Fatalf("%d rows, want %d", i, n)
+	}
+	// Inline strings must compare equal to the same strings stored by SQL.
+	var eq int
+	if err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM app_t WHERE s = '0301'`).Scan(&eq); err != nil || eq != n/len(strs) {
+		t.Fatalf("s = '0301' matches %d rows (%v), want %d", eq, err, n/len(strs))
+	}
+}
