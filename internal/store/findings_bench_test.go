@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"os"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -23,7 +24,7 @@ func BenchmarkRunCheck(b *testing.B) {
 		b.Skip("set YARDSTICK_QC_BENCH_DB to a store file")
 	}
 	ctx := context.Background()
-	db, err := Open(ctx, path)
+	db, err := OpenWith(ctx, path, Options{Threads: benchThreads()})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func BenchmarkEachStay(b *testing.B) {
 		b.Skip("set YARDSTICK_QC_BENCH_DB to a store file")
 	}
 	ctx := context.Background()
-	db, err := Open(ctx, path)
+	db, err := OpenWith(ctx, path, Options{Threads: benchThreads()})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -90,4 +91,13 @@ func reportStayRate(b *testing.B, stays int, c0 time.Duration) {
 	b.ReportMetric(float64(stays)/b.Elapsed().Seconds(), "stays/s")
 	b.ReportMetric(cpu*1e6/float64(stays), "cpu-µs/stay")
 	b.ReportMetric(2*float64(stays)/cpu, "stays/s@2cpu")
+}
+
+// benchThreads is YARDSTICK_BENCH_THREADS (DuckDB threads), default 1 as
+// yardstick check opens the store.
+func benchThreads() int {
+	if n, err := strconv.Atoi(os.Getenv("YARDSTICK_BENCH_THREADS")); err == nil {
+		return n
+	}
+	return 1
 }

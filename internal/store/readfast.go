@@ -439,14 +439,17 @@ func setText(p unsafe.Pointer, kind colKind, v string) {
 
 // unpackStay sets the packed fields of s from the packed column.
 func unpackStay(s *frontpage.Stay, packed string) error {
+	base := unsafe.Pointer(s)
 	return unpackInto(packed, len(packedRead), func(k int, v string) {
-		setText(unsafe.Add(unsafe.Pointer(s), packedRead[k].off), packedRead[k].kind, v)
+		setText(unsafe.Add(base, packedRead[k].off), packedRead[k].kind, v)
 	})
 }
 
 // unpackInto splits a packed column (appendPacked) into its n fields and
 // calls set with each non-empty field, unescaped.
 func unpackInto(packed string, n int, set func(k int, v string)) error {
+	// Escapes are rare: look for them once, not in every field.
+	esc := strings.IndexByte(packed, packEsc) >= 0
 	for k := 0; k < n; k++ {
 		f := packed
 		if k < n-1 {
@@ -459,7 +462,10 @@ func unpackInto(packed string, n int, set func(k int, v string)) error {
 			return fmt.Errorf("%s has more than %d fields", packedColumn, n)
 		}
 		if f != "" {
-			set(k, unpackField(f))
+			if esc {
+				f = unpackField(f)
+			}
+			set(k, f)
 		}
 	}
 	return nil
