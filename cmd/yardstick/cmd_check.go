@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -156,6 +157,13 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 	e, err := qc.New(qc.Options{Dicts: dicts, Config: cfg})
 	if err != nil {
 		return usagef("%v", err)
+	}
+	// The pass allocates ≈ 1.5 GB per million stays over a live heap of
+	// ≈ 250 MB (the parts in flight): collecting at 3× rather than 2× the
+	// live heap saves ≈ 5% of the CPU for ≈ 200 MB more memory
+	// (docs/quality-rules.md, "Speed"). GOGC in the environment wins.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
 	start := time.Now()
 	run, err := db.RunCheck(ctx, e, store.CheckOptions{Filter: store.Filter{DisDepts: f.depts}, Workers: f.workers, Config: f.config, StoreInfo: f.storeInfo})

@@ -63,16 +63,20 @@ func (db *DB) RunCheck(ctx context.Context, e *qc.Engine, opt CheckOptions) (*Ch
 		// Once a batch is written nothing refers to its stays any more
 		// (the summary keeps strings, not Stays): recycle them.
 		pool := &stayPool{}
+		var done []*frontpage.Stay
+		fw.imports = &importIndex{}
 		sum, err := e.Run(ctx, workers, func(emit func(int64, *frontpage.Stay) error) error {
-			return db.eachStay(ctx, opt.Filter, pool, emit)
+			return db.eachStay(ctx, opt.Filter, pool, fw.imports, emit)
 		}, func(rs []qc.Result) error {
 			if err := fw.write(rs); err != nil {
 				return err
 			}
+			done = done[:0]
 			for i := range rs {
-				pool.put(rs[i].Stay)
+				done = append(done, rs[i].Stay)
 				rs[i].Stay = nil
 			}
+			pool.put(done)
 			return nil
 		})
 		if cerr := fw.close(err == nil); err == nil && cerr != nil {
@@ -82,13 +86,6 @@ func (db *DB) RunCheck(ctx context.Context, e *qc.Engine, opt CheckOptions) (*Ch
 			return err
 		}
 		run.Summary = sum
-		// import_id is not part of the Stay model; fill it in one statement.
-		for _, t := range []string{"qc_findings", "qc_scores"} {
-			if _, err := conn.ExecContext(ctx, `UPDATE `+t+` SET import_id = s.import_id FROM stays s
-				WHERE `+t+`.stay_id = s.stay_id AND `+t+`.check_run_id = ?`, run.ID); err != nil {
-				return fmt.Errorf("set import ids (%s): %w", t, err)
-			}
-		}
 		return recordCheckRun(ctx, conn, run.ID, started, "store", opt.Config, len(enabled(e)), sum)
 	})
 	if err != nil {
@@ -139,6 +136,7 @@ type findingWriter struct {
 	fa, sa    *duckAppender
 	run       int64
 	storeInfo bool
+	imports   *importIndex // filled by the read of the same pass
 }
 
 var (
@@ -185,7 +183,7 @@ func (w *findingWriter) write(rs []qc.Result) error {
 			}
 			a := w.fa
 			a.int64(0, row, r.ID)
-			a.null(1, row) // import_id, set after the pass
+			a.int64(1, row, w.imports.of(r.ID))
 			a.int64(2, row, w.run)
 			a.str(3, row, f.Rule.ID)
 			a.str(4, row, string(f.Rule.Category))
@@ -204,7 +202,7 @@ func (w *findingWriter) write(rs []qc.Result) error {
 		}
 		a := w.sa
 		a.int64(0, row, r.ID)
-		a.null(1, row)
+		a.int64(1, row, w.imports.of(r.ID))
 		a.int64(2, row, w.run)
 		a.float64(3, row, r.Score)
 		a.int32(4, row, int32(r.Flags))

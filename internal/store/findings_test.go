@@ -128,6 +128,18 @@ func TestRunCheckStoresFindingsAndReplacement(t *testing.T) {
 	if agg.Total.Stays != 3 || agg.Total.WithError != 0 {
 		t.Errorf("after fix and re-check: %d stays, %d with errors", agg.Total.Stays, agg.Total.WithError)
 	}
+	// Scores and findings carry the import of their stay (two imports now:
+	// M2 came back in the second).
+	for _, tbl := range []string{"qc_scores", "qc_findings"} {
+		var n, wrong, imports int
+		if err := db.SQL().QueryRow(`SELECT count(*), count(*) FILTER (WHERE q.import_id IS DISTINCT FROM s.import_id),
+			count(DISTINCT q.import_id) FROM `+tbl+` q JOIN stays s USING (stay_id)`).Scan(&n, &wrong, &imports); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 || wrong != 0 || (tbl == "qc_scores" && imports != 2) {
+			t.Errorf("%s: %d rows, %d with another import than their stay, %d imports", tbl, n, wrong, imports)
+		}
+	}
 }
 
 func TestStayQualityUnchecked(t *testing.T) {

@@ -36,15 +36,15 @@ type stayReadCol struct {
 }
 
 var (
-	stayReadCols []stayReadCol // after stay_id and admission_no; the packed column last
+	stayReadCols []stayReadCol // after stay_id, import_id and admission_no; the packed column last
 	packedRead   []stayReadCol // the fields of the packed column, in order
 	stayReadSQL  string
 	stayReadWant []duckType
 )
 
 func init() {
-	names := []string{"stay_id", "admission_no"}
-	stayReadWant = []duckType{dtBigint, dtBigint}
+	names := []string{"stay_id", "import_id", "admission_no"}
+	stayReadWant = []duckType{dtBigint, dtBigint, dtBigint}
 	for i := range stayCols {
 		c := &stayCols[i]
 		rc := stayReadCol{kind: c.Kind, off: fieldOffset(c)}
@@ -115,41 +115,77 @@ type readPart struct {
 // stay may be missed or come without its lines. Commands run imports and
 // reads in separate processes, where DuckDB's file lock rules this out.
 func (db *DB) EachStay(ctx context.Context, f Filter, fn func(id int64, s *frontpage.Stay) error) error {
-	return db.eachStay(ctx, f, nil, fn)
+	return db.eachStay(ctx, f, nil, nil, fn)
 }
 
 // stayPool recycles Stay structs (≈ 2 KB each, the largest allocation of
-// a read) for a caller that hands every stay back once done with it and
-// keeps no pointer to it: RunCheck after writing a batch's findings. The
-// strings a recycled Stay held stay valid (they live in the arena).
+// a read) and the capacity of their line slices, for a caller that hands
+// every stay back once done with it and keeps no pointer to it or its
+// lines: RunCheck after writing a batch's findings. The strings a recycled
+// Stay held stay valid (they live in the arena). One lock per batch, not
+// per stay: the readers and the writer would contend on it otherwise.
 type stayPool struct {
 	mu   sync.Mutex
-	free []*frontpage.Stay
+	free []pooledStay
 }
 
-func (p *stayPool) get() *frontpage.Stay {
+// pooledStay is a Stay to fill and line slices whose capacity it may use.
+type pooledStay struct {
+	s   *frontpage.Stay
+	dx  []frontpage.Diagnosis
+	px  []frontpage.Procedure
+	icu []frontpage.ICUStay
+}
+
+// take appends up to n pooled stays to dst, new ones when the pool is
+// empty; a nil pool gives one new stay.
+func (p *stayPool) take(dst []pooledStay, n int) []pooledStay {
 	if p == nil {
-		return new(frontpage.Stay)
+		return append(dst, pooledStay{s: new(frontpage.Stay)})
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if n := len(p.free); n > 0 {
-		s := p.free[n-1]
-		p.free = p.free[:n-1]
-		return s
+	k := min(n, len(p.free))
+	dst = append(dst, p.free[len(p.free)-k:]...)
+	clear(p.free[len(p.free)-k:])
+	p.free = p.free[:len(p.free)-k]
+	p.mu.Unlock()
+	for len(dst) < n {
+		dst = append(dst, pooledStay{s: new(frontpage.Stay)})
 	}
-	return new(frontpage.Stay)
+	return dst
 }
 
-func (p *stayPool) put(s *frontpage.Stay) {
-	*s = frontpage.Stay{}
+// put takes back stays the caller is done with.
+func (p *stayPool) put(ss []*frontpage.Stay) {
+	back := make([]pooledStay, len(ss))
+	for i, s := range ss {
+		// Cleared so the recycled lines do not keep old parts' arena
+		// blocks alive.
+		clear(s.Diagnoses)
+		clear(s.Procedures)
+		clear(s.ICU)
+		back[i] = pooledStay{s: s, dx: s.Diagnoses[:0], px: s.Procedures[:0], icu: s.ICU[:0]}
+		*s = frontpage.Stay{}
+	}
 	p.mu.Lock()
-	p.free = append(p.free, s)
+	p.free = append(p.free, back...)
 	p.mu.Unlock()
 }
 
-// eachStay is EachStay taking Stays from pool (nil: fresh ones).
-func (db *DB) eachStay(ctx context.Context, f Filter, pool *stayPool, fn func(id int64, s *frontpage.Stay) error) error {
+// importIndex is the import_id of every stay an eachStay reads, by stay
+// id: one int64 per id between the first and the last stay read (8 MB for a
+// million stays), filled by the readers before they hand a part over.
+// RunCheck writes it with each finding instead of joining stays afterwards.
+type importIndex struct {
+	lo  int64
+	ids []int64
+}
+
+func (x *importIndex) of(id int64) int64 { return x.ids[id-x.lo] }
+
+// eachStay is EachStay taking Stays from pool (nil: fresh ones) and, when
+// imports is not nil, recording their import ids there.
+func (db *DB) eachStay(ctx context.Context, f Filter, pool *stayPool, imports *importIndex, fn func(id int64, s *frontpage.Stay) error) error {
 	cond, args := f.where()
 	q := "SELECT min(stay_id), max(stay_id) FROM stays"
 	if cond != "" {
@@ -161,6 +197,9 @@ func (db *DB) eachStay(ctx context.Context, f Filter, pool *stayPool, fn func(id
 	}
 	if !lo.Valid {
 		return nil
+	}
+	if imports != nil {
+		imports.lo, imports.ids = lo.Int64, make([]int64, hi.Int64-lo.Int64+1)
 	}
 	partIDs := int64(readPartIDs)
 	if db.readPartIDs > 0 {
@@ -202,7 +241,7 @@ func (db *DB) eachStay(ctx context.Context, f Filter, pool *stayPool, fn func(id
 		go func() {
 			defer wg.Done()
 			err := db.withDuckConn(ctx, func(conn bindings.Connection) error {
-				sc := partScratch{pool: pool}
+				sc := partScratch{pool: pool, imports: imports}
 				for p := range work {
 					if p.err = ctx.Err(); p.err == nil {
 						p.err = sc.read(conn, p, cond, args)
@@ -269,12 +308,15 @@ func partQuery(base string, p *readPart, cond string, args []any, child bool) (s
 
 // partScratch holds one reader's buffers, reused from part to part.
 type partScratch struct {
-	pool  *stayPool
-	rows  []*frontpage.Stay // the stays of the chunk being read
-	arena strArena
-	dx    lines[frontpage.Diagnosis]
-	px    lines[frontpage.Procedure]
-	icu   lines[frontpage.ICUStay]
+	pool    *stayPool
+	imports *importIndex
+	spare   []pooledStay      // taken from pool, not used yet
+	slots   []pooledStay      // the part's stays by slot (s nil: none)
+	rows    []*frontpage.Stay // the stays of the chunk being read
+	arena   strArena
+	dx      lines[frontpage.Diagnosis]
+	px      lines[frontpage.Procedure]
+	icu     lines[frontpage.ICUStay]
 }
 
 // read reads the stays of one id range with their child rows.
@@ -314,7 +356,7 @@ func (sc *partScratch) read(conn bindings.Connection, p *readPart, cond string, 
 			}
 			pr := frontpage.Procedure{Code: arena.copy(c.str(2, r)), Date: c.timestamp(3, r)}
 			if packed := c.str(4, r); packed != "" {
-				if err := unpackInto(arena.copy(packed), len(pxPacked), func(k int, v string) { *pxPacked[k].str(&pr) = v }); err != nil {
+				if err := unpackInto(unsafe.Pointer(&pr), pxPackedRead, arena.copy(packed)); err != nil {
 					return fmt.Errorf("stay %d procedure %d: %w", c.int64(0, r), c.int32(1, r), err)
 				}
 			}
@@ -339,7 +381,9 @@ func (sc *partScratch) read(conn bindings.Connection, p *readPart, cond string, 
 		return fmt.Errorf("读取重症监护 read ICU stays: %w", err)
 	}
 
-	byID := make([]*frontpage.Stay, width)
+	slots := slices.Grow(sc.slots[:0], width)[:width]
+	clear(slots)
+	sc.slots = slots
 	q, qa = partQuery(stayReadSQL, p, cond, args, false)
 	packedAt := len(stayReadWant) - 1
 	err = duckQuery(conn, q, qa, stayReadWant, func(c *duckChunk) error {
@@ -351,14 +395,22 @@ func (sc *partScratch) read(conn bindings.Connection, p *readPart, cond string, 
 				rows = append(rows, nil)
 				continue
 			}
-			s := sc.pool.get()
-			s.AdmissionNo = int(c.int64(1, r))
-			byID[i] = s
+			if len(sc.spare) == 0 {
+				sc.spare = sc.pool.take(sc.spare, min(256, width))
+			}
+			ps := sc.spare[len(sc.spare)-1]
+			sc.spare = sc.spare[:len(sc.spare)-1]
+			s := ps.s
+			s.AdmissionNo = int(c.int64(2, r))
+			if sc.imports != nil {
+				sc.imports.ids[p.from+int64(i)-sc.imports.lo] = c.int64(1, r)
+			}
+			slots[i] = ps
 			rows = append(rows, s)
 		}
 		sc.rows = rows
 		for k := range stayReadCols {
-			readColumn(c, 2+k, stayReadCols[k], rows, arena)
+			readColumn(c, 3+k, stayReadCols[k], rows, arena)
 		}
 		for r, s := range rows {
 			if s == nil {
@@ -376,15 +428,33 @@ func (sc *partScratch) read(conn bindings.Connection, p *readPart, cond string, 
 	if err != nil {
 		return fmt.Errorf("读取病案 read stays: %w", err)
 	}
-	dxs, pxs, icus := dx.bySlot(width), px.bySlot(width), icu.bySlot(width)
-	for i, s := range byID {
-		if s == nil {
-			continue
+	// A line whose stay is not in the part (an import committed between
+	// the queries) is dropped.
+	dx.assign(width, func(i int) []frontpage.Diagnosis { return slots[i].dx },
+		func(i int, v []frontpage.Diagnosis) {
+			if s := slots[i].s; s != nil {
+				s.Diagnoses = v
+			}
+		})
+	px.assign(width, func(i int) []frontpage.Procedure { return slots[i].px },
+		func(i int, v []frontpage.Procedure) {
+			if s := slots[i].s; s != nil {
+				s.Procedures = v
+			}
+		})
+	icu.assign(width, func(i int) []frontpage.ICUStay { return slots[i].icu },
+		func(i int, v []frontpage.ICUStay) {
+			if s := slots[i].s; s != nil {
+				s.ICU = v
+			}
+		})
+	for i := range slots {
+		if s := slots[i].s; s != nil {
+			p.ids = append(p.ids, p.from+int64(i))
+			p.stays = append(p.stays, s)
 		}
-		s.Diagnoses, s.Procedures, s.ICU = dxs[i], pxs[i], icus[i]
-		p.ids = append(p.ids, p.from+int64(i))
-		p.stays = append(p.stays, s)
 	}
+	clear(slots)
 	return nil
 }
 
@@ -439,15 +509,25 @@ func setText(p unsafe.Pointer, kind colKind, v string) {
 
 // unpackStay sets the packed fields of s from the packed column.
 func unpackStay(s *frontpage.Stay, packed string) error {
-	base := unsafe.Pointer(s)
-	return unpackInto(packed, len(packedRead), func(k int, v string) {
-		setText(unsafe.Add(base, packedRead[k].off), packedRead[k].kind, v)
-	})
+	return unpackInto(unsafe.Pointer(s), packedRead, packed)
 }
 
-// unpackInto splits a packed column (appendPacked) into its n fields and
-// calls set with each non-empty field, unescaped.
-func unpackInto(packed string, n int, set func(k int, v string)) error {
+// pxPackedRead is where the fields of a procedure's packed column go.
+var pxPackedRead = func() []stayReadCol {
+	var probe frontpage.Procedure
+	out := make([]stayReadCol, len(pxPacked))
+	for k := range pxPacked {
+		out[k] = stayReadCol{kind: colText, off: uintptr(unsafe.Pointer(pxPacked[k].str(&probe))) - uintptr(unsafe.Pointer(&probe))}
+	}
+	return out
+}()
+
+// unpackInto splits a packed column (appendPacked) into the fields of the
+// struct at base, one per target, setting each non-empty field unescaped.
+// Offsets rather than a setter closure: a closure would move the caller's
+// struct to the heap (one allocation per procedure row).
+func unpackInto(base unsafe.Pointer, targets []stayReadCol, packed string) error {
+	n := len(targets)
 	// Escapes are rare: look for them once, not in every field.
 	esc := strings.IndexByte(packed, packEsc) >= 0
 	for k := 0; k < n; k++ {
@@ -465,19 +545,20 @@ func unpackInto(packed string, n int, set func(k int, v string)) error {
 			if esc {
 				f = unpackField(f)
 			}
-			set(k, f)
+			setText(unsafe.Add(base, targets[k].off), targets[k].kind, f)
 		}
 	}
 	return nil
 }
 
 // lines collects the child rows of a part and hands them out per stay in
-// seq order, all stays' lines in one backing array (one allocation per part
-// and table instead of one per stay). Its own buffers are reused.
+// seq order. Its own buffers are reused from part to part.
 type lines[T any] struct {
 	slot []int32
 	seq  []int32
 	val  []T
+	// assign's scratch
+	start, next, order, seqBuf []int32
 }
 
 func (l *lines[T]) reset() {
@@ -491,42 +572,71 @@ func (l *lines[T]) add(slot int, seq int32, v T) {
 	l.val = append(l.val, v)
 }
 
-// bySlot returns the lines of each slot (nil for a stay without lines),
-// sorted by seq. Rows usually arrive in stay and seq order already; a
-// counting sort by slot keeps arrival order, then each stay's few lines are
-// sorted if needed.
-func (l *lines[T]) bySlot(width int) [][]T {
-	out := make([][]T, width)
+// assign calls set with the lines of each slot that has any, sorted by
+// seq. Rows usually arrive in stay and seq order already; a counting sort
+// by slot keeps arrival order, then each stay's few lines are sorted if
+// needed. The lines go into spare(slot) when its capacity suffices (the
+// slices of a recycled Stay, see stayPool); the other slots share one array
+// allocated per call, each capped so that appending to one stay's lines
+// cannot overwrite the next stay's.
+func (l *lines[T]) assign(width int, spare func(slot int) []T, set func(slot int, v []T)) {
 	if len(l.val) == 0 {
-		return out
+		return
 	}
-	start := make([]int32, width+1)
+	start := slices.Grow(l.start[:0], width+1)[:width+1]
+	clear(start)
 	for _, s := range l.slot {
 		start[s+1]++
 	}
 	for i := 1; i <= width; i++ {
 		start[i] += start[i-1]
 	}
-	vals := make([]T, len(l.val))
-	seqs := make([]int32, len(l.val))
-	next := slices.Clone(start[:width])
+	next := append(l.next[:0], start[:width]...)
+	order := slices.Grow(l.order[:0], len(l.slot))[:len(l.slot)]
 	for k, s := range l.slot {
-		j := next[s]
+		order[next[s]] = int32(k)
 		next[s]++
-		vals[j], seqs[j] = l.val[k], l.seq[k]
+	}
+	l.start, l.next, l.order = start, next, order
+	shared := 0
+	for i := 0; i < width; i++ {
+		if n := int(start[i+1] - start[i]); n > 0 && cap(spare(i)) < n {
+			shared += n
+		}
+	}
+	var fresh []T
+	if shared > 0 {
+		fresh = make([]T, shared)
 	}
 	for i := 0; i < width; i++ {
-		a, b := start[i], start[i+1]
-		if a == b {
+		idx := order[start[i]:start[i+1]]
+		n := len(idx)
+		if n == 0 {
 			continue
 		}
-		v, sq := vals[a:b:b], seqs[a:b]
-		if !slices.IsSorted(sq) {
-			sortBySeq(v, sq)
+		dst := spare(i)
+		if cap(dst) >= n {
+			dst = dst[:n]
+		} else {
+			dst, fresh = fresh[:n:n], fresh[n:]
 		}
-		out[i] = v
+		sorted := true
+		for j, k := range idx {
+			dst[j] = l.val[k]
+			if j > 0 && l.seq[k] < l.seq[idx[j-1]] {
+				sorted = false
+			}
+		}
+		if !sorted {
+			seq := l.seqBuf[:0]
+			for _, k := range idx {
+				seq = append(seq, l.seq[k])
+			}
+			sortBySeq(dst, seq)
+			l.seqBuf = seq
+		}
+		set(i, dst)
 	}
-	return out
 }
 
 // sortBySeq sorts v by the parallel seq values (insertion sort: a stay has

@@ -697,30 +697,67 @@ func TestEachStayHolesAndOrder(t *testing.T) {
 			t.Fatalf("stay %d (%s) differs:\n in %+v\nout %+v", ids[i], s.MRN, want[s.MRN], s)
 		}
 	}
+	// The same through RunCheck's path: Stays and their line slices
+	// recycled in batches, and import ids recorded by stay id.
+	pool, imports := &stayPool{}, &importIndex{}
+	var batch []*frontpage.Stay
+	n := 0
+	err := db.eachStay(ctx, Filter{}, pool, imports, func(id int64, s *frontpage.Stay) error {
+		if !reflect.DeepEqual(*s, want[s.MRN]) {
+			t.Fatalf("recycled stay %d (%s) differs:\n in %+v\nout %+v", id, s.MRN, want[s.MRN], *s)
+		}
+		wantImport := int64(1)
+		if s.Attending == "替换 replaced" {
+			wantImport = 2
+		}
+		if got := imports.of(id); got != wantImport {
+			t.Fatalf("stay %d (%s): import %d, want %d", id, s.MRN, got, wantImport)
+		}
+		n++
+		if batch = append(batch, s); len(batch) == 5 {
+			pool.put(batch)
+			batch = batch[:0]
+		}
+		return nil
+	})
+	if err != nil || n != len(in) {
+		t.Fatalf("recycled read: %d stays, err %v", n, err)
+	}
 }
 
-func TestLinesBySlot(t *testing.T) {
+func TestLinesAssign(t *testing.T) {
 	var l lines[string]
 	for _, r := range []struct {
 		slot int
 		seq  int32
 		v    string
-	}{{2, 1, "c1"}, {0, 0, "a0"}, {2, 0, "c0"}, {0, 1, "a1"}, {2, 2, "c2"}} {
+	}{{2, 1, "c1"}, {0, 0, "a0"}, {2, 0, "c0"}, {0, 1, "a1"}, {3, 0, "d0"}, {2, 2, "c2"}} {
 		l.add(r.slot, r.seq, r.v)
 	}
-	got := l.bySlot(4)
-	want := [][]string{{"a0", "a1"}, nil, {"c0", "c1", "c2"}, nil}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("bySlot = %q, want %q", got, want)
+	// Slot 0 has a recycled slice big enough, slot 2 one too small.
+	roomy := make([]string, 0, 5)
+	spare := [][]string{roomy, nil, make([]string, 0, 1), nil}
+	got := make([][]string, 4)
+	calls := 0
+	l.assign(4, func(i int) []string { return spare[i] }, func(i int, v []string) { got[i] = v; calls++ })
+	want := [][]string{{"a0", "a1"}, nil, {"c0", "c1", "c2"}, {"d0"}}
+	if !reflect.DeepEqual(got, want) || calls != 3 {
+		t.Fatalf("assign = %q in %d calls, want %q in 3", got, calls, want)
 	}
-	// Each stay's lines are capped: appending to one must not overwrite the next.
-	_ = append(got[0], "x")
-	if got[2][0] != "c0" {
+	if &got[0][:1][0] != &roomy[:1][0] {
+		t.Error("slot 0 did not reuse its spare slice")
+	}
+	// Lines in the shared array are capped: appending to one stay's lines
+	// must not overwrite the next stay's.
+	_ = append(got[2], "x")
+	if got[3][0] != "d0" {
 		t.Fatal("append to one stay's lines overwrote another's")
 	}
 	l.reset()
-	if got := l.bySlot(2); got[0] != nil || got[1] != nil {
-		t.Fatalf("after reset: %q", got)
+	calls = 0
+	l.assign(2, func(int) []string { return nil }, func(int, []string) { calls++ })
+	if calls != 0 {
+		t.Fatalf("after reset: %d slots set", calls)
 	}
 }
 
