@@ -67,11 +67,12 @@ type acc struct {
 	slot     int  // stay fields: value slot assigned by Compile; -1 for item and list fields
 
 	// Stay fields: where the value comes from.
-	src src
-	off uintptr // srcString, srcOptInt, srcOptFloat, srcTime: offset in the Stay
-	get func(s *frontpage.Stay) string
-	num func(s *frontpage.Stay) (float64, bool)
-	tm  func(s *frontpage.Stay) time.Time
+	src  src
+	off  uintptr // srcString, srcOptInt, srcOptFloat, srcTime: offset in the Stay; srcDxLine, srcPxLine: in the line
+	line int     // srcDxLine, srcPxLine: index in Diagnoses or Procedures
+	get  func(s *frontpage.Stay) string
+	num  func(s *frontpage.Stay) (float64, bool)
+	tm   func(s *frontpage.Stay) time.Time
 
 	// Set by Compile when a rule needs the slot's code key or calendar day,
 	// so load computes them once.
@@ -90,6 +91,8 @@ const (
 	srcNum                     // num (derived values)
 	srcLazyNum                 // num, on first use: parses the registry text form
 	srcLazyTime                // tm, on first use: parses the registry text form
+	srcDxLine                  // string at off in Diagnoses[line], cleaned ("" without that line)
+	srcPxLine                  // string at off in Procedures[line], cleaned
 )
 
 // itemText reads a text member of item i ("" when there is no such item).
@@ -394,6 +397,94 @@ var textOffsets = sync.OnceValue(func() map[*frontpage.Field]uintptr {
 	return out
 })
 
+// lineRef is where a numbered diagnosis or procedure field lies.
+type lineRef struct {
+	src  src // srcDxLine or srcPxLine
+	line int
+	off  uintptr
+}
+
+// lineOffsets does for the fields of the diagnosis and procedure lines
+// (C03C, C06x01C, C14x01C…) what textOffsets does for the stay's own
+// strings: the checker then loads them without two getter closures per
+// field and stay. Probed the same way: every string of every line set to
+// a distinct marker, then only the found one, then all but it.
+var lineOffsets = sync.OnceValue(func() map[*frontpage.Field]lineRef {
+	dxLocs := stringOffsets(reflect.TypeFor[frontpage.Diagnosis]())
+	pxLocs := stringOffsets(reflect.TypeFor[frontpage.Procedure]())
+	const lines = 64 // more than the front page numbers
+	type loc struct {
+		src  src
+		line int
+		off  uintptr
+	}
+	marker := func(l loc) string { return fmt.Sprintf("\x00line%d.%d.%d", l.src, l.line, l.off) }
+	set := func(s *frontpage.Stay, l loc, v string) {
+		var p unsafe.Pointer
+		if l.src == srcDxLine {
+			p = unsafe.Pointer(&s.Diagnoses[l.line])
+		} else {
+			p = unsafe.Pointer(&s.Procedures[l.line])
+		}
+		*(*string)(unsafe.Add(p, l.off)) = v
+	}
+	var all []loc
+	for i := 0; i < lines; i++ {
+		for _, off := range dxLocs {
+			all = append(all, loc{srcDxLine, i, off})
+		}
+		for _, off := range pxLocs {
+			all = append(all, loc{srcPxLine, i, off})
+		}
+	}
+	probe := func(fill func(loc) bool) *frontpage.Stay {
+		s := &frontpage.Stay{Diagnoses: make([]frontpage.Diagnosis, lines), Procedures: make([]frontpage.Procedure, lines)}
+		for _, l := range all {
+			if fill(l) {
+				set(s, l, marker(l))
+			}
+		}
+		return s
+	}
+	full := probe(func(loc) bool { return true })
+	byMarker := map[string]loc{}
+	for _, l := range all {
+		byMarker[marker(l)] = l
+	}
+	out := map[*frontpage.Field]lineRef{}
+	for _, f := range frontpage.Fields() {
+		if f.Kind != frontpage.KindText && f.Kind != frontpage.KindCode {
+			continue
+		}
+		l, ok := byMarker[f.Get(full)]
+		if !ok {
+			continue
+		}
+		only, but := probe(func(x loc) bool { return x == l }), probe(func(x loc) bool { return x != l })
+		short := probe(func(loc) bool { return true })
+		if l.src == srcDxLine {
+			short.Diagnoses = short.Diagnoses[:l.line]
+		} else {
+			short.Procedures = short.Procedures[:l.line]
+		}
+		if f.Get(only) == marker(l) && f.Get(but) == "" && f.Get(short) == "" {
+			out[f] = lineRef{src: l.src, line: l.line, off: l.off}
+		}
+	}
+	return out
+})
+
+// stringOffsets lists the offsets of the string fields of struct type t.
+func stringOffsets(t reflect.Type) []uintptr {
+	var out []uintptr
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).Type.Kind() == reflect.String {
+			out = append(out, t.Field(i).Offset)
+		}
+	}
+	return out
+}
+
 // listFields are the multi-valued fields.
 var listFields = map[string]list{
 	"B21C":     listTransfer,
@@ -450,6 +541,8 @@ func resolve(code string) (*acc, error) {
 		a.kind, a.src, a.get = kText, srcGet, f.Get
 		if off, ok := textOffsets()[f]; ok {
 			a.src, a.off = srcString, off
+		} else if l, ok := lineOffsets()[f]; ok {
+			a.src, a.off, a.line = l.src, l.off, l.line
 		}
 	}
 	return a, nil

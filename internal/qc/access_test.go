@@ -115,6 +115,37 @@ func TestSlotsReadLikeRegistry(t *testing.T) {
 	}
 }
 
+// TestLineFieldsReadDirectly: the text and code fields of the diagnosis
+// and procedure lines are loaded from the lines, not through Field.Get
+// (TestSlotsReadLikeRegistry checks the values).
+func TestLineFieldsReadDirectly(t *testing.T) {
+	refs := lineOffsets()
+	n := 0
+	for _, f := range frontpage.Fields() {
+		if (f.Group != "diagnosis" && f.Group != "procedure") || (f.Kind != frontpage.KindText && f.Kind != frontpage.KindCode) {
+			continue
+		}
+		if _, own := textOffsets()[f]; own { // C01C, C09C, C12C…: strings of the stay
+			continue
+		}
+		n++
+		r, ok := refs[f]
+		if !ok {
+			t.Errorf("%s: not read from its line", f.Code)
+			continue
+		}
+		if want := map[string]src{"diagnosis": srcDxLine, "procedure": srcPxLine}[f.Group]; r.src != want {
+			t.Errorf("%s: source %d, want %d", f.Code, r.src, want)
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d line fields in the registry", n)
+	}
+	if f, _ := frontpage.FieldByCode("C06x03C"); refs[f].line != 3 {
+		t.Errorf("C06x03C read from line %d, want 3 (C03C is line 0)", refs[f].line)
+	}
+}
+
 // TestLazySlotGenerationWrap: lazily computed slots stay correct when the
 // stay counter wraps.
 func TestLazySlotGenerationWrap(t *testing.T) {

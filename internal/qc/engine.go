@@ -173,15 +173,19 @@ func (e *Engine) assignSlots() {
 	}
 	for _, a := range reps {
 		if a.src != srcLazyNum && a.src != srcLazyTime {
-			e.loads = append(e.loads, loadOp{slot: a.slot, a: a, src: a.src, off: a.off, keyed: a.keyed, dayed: a.dayed})
+			e.loads = append(e.loads, loadOp{slot: a.slot, a: a, src: a.src, off: a.off, line: a.line, keyed: a.keyed, dayed: a.dayed})
 		}
 	}
 	// Fields read by offset first, in the order they lie in the Stay, so
 	// the load sweeps the struct front to back.
 	sort.SliceStable(e.loads, func(i, j int) bool {
 		x, y := e.loads[i], e.loads[j]
-		if bx, by := x.src == srcGet || x.src == srcNum, y.src == srcGet || y.src == srcNum; bx != by {
+		bx, by := x.src >= srcDxLine || x.src == srcGet || x.src == srcNum, y.src >= srcDxLine || y.src == srcGet || y.src == srcNum
+		if bx != by {
 			return by
+		}
+		if bx && (x.src != y.src || x.line != y.line) { // the lines' fields by line
+			return x.src < y.src || x.src == y.src && x.line < y.line
 		}
 		return x.off < y.off
 	})
@@ -207,6 +211,7 @@ type loadOp struct {
 	a            *acc
 	src          src
 	off          uintptr
+	line         int
 	keyed, dayed bool
 }
 

@@ -21,6 +21,9 @@ type Result struct {
 // batchSize balances channel overhead against memory held in flight.
 const batchSize = 512
 
+// findingBlock is how many findings Run allocates at once.
+const findingBlock = 512
+
 // Run checks the stays produce emits, on workers goroutines, and hands the
 // results to consume in batches, serially (consume may write to a
 // non-concurrent sink such as a DuckDB appender). Result order follows
@@ -56,13 +59,22 @@ func (e *Engine) Run(ctx context.Context, workers int, produce func(emit func(id
 			defer wg.Done()
 			k := e.NewChecker()
 			skipped[w] = k.skipped
+			// The findings of many stays share one block (one allocation
+			// per few hundred findings, not one per stay); each stay's
+			// slice is capped, so appending to it cannot reach the next.
+			var block []Finding
 			for b := range in {
 				for i := range b {
 					r := &b[i]
 					fs := k.Check(r.Stay)
 					r.Score, r.Flags = k.Score(fs)
 					if len(fs) > 0 {
-						r.Findings = append([]Finding(nil), fs...)
+						if cap(block)-len(block) < len(fs) {
+							block = make([]Finding, 0, max(findingBlock, len(fs)))
+						}
+						at := len(block)
+						block = append(block, fs...)
+						r.Findings = block[at:len(block):len(block)]
 					}
 				}
 				select {

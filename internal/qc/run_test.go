@@ -3,6 +3,8 @@ package qc
 import (
 	"context"
 	"errors"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/yardstick-health/yardstick/internal/frontpage"
@@ -27,8 +29,19 @@ func TestRunParallel(t *testing.T) {
 		}
 		return nil
 	}
+	// What a single Check reports for the bad stay; every bad result must
+	// carry exactly that (findings of many stays share blocks in Run).
+	want := slices.Clone(e.NewChecker().Check(bad))
+	var kept [][]Finding
 	seen := map[int64]bool{}
 	sum, err := e.Run(context.Background(), 2, produce, func(rs []Result) error {
+		for _, r := range rs {
+			if len(r.Findings) > 0 {
+				kept = append(kept, r.Findings)
+				// Appending must not overwrite another stay's findings.
+				_ = append(r.Findings, Finding{Field: "appended"})
+			}
+		}
 		for _, r := range rs {
 			if seen[r.ID] {
 				t.Errorf("stay %d twice", r.ID)
@@ -42,6 +55,14 @@ func TestRunParallel(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(want) == 0 || len(kept) != n/3 {
+		t.Fatalf("%d findings for the bad stay, %d stays with findings", len(want), len(kept))
+	}
+	for i, fs := range kept {
+		if !reflect.DeepEqual(fs, want) {
+			t.Fatalf("result %d: findings\n%+v\nwant\n%+v", i, fs, want)
+		}
 	}
 	if len(seen) != n || sum.Stays != n || sum.ByRule["C-11"] != n/3 || sum.StaysBy["V-06b"] != n/3 || sum.Agg.Total.WithError != n/3 {
 		t.Errorf("summary: stays %d, C-11 %d, V-06b stays %d, with error %d", sum.Stays, sum.ByRule["C-11"], sum.StaysBy["V-06b"], sum.Agg.Total.WithError)

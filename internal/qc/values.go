@@ -96,6 +96,19 @@ func (k *Checker) load(s *frontpage.Stay) {
 			if op.dayed && !t.t.IsZero() {
 				t.day = midnight(t.t)
 			}
+		case srcDxLine, srcPxLine:
+			var v string
+			if op.src == srcDxLine {
+				if op.line < len(s.Diagnoses) {
+					v = clean(*(*string)(unsafe.Add(unsafe.Pointer(&s.Diagnoses[op.line]), op.off)))
+				}
+			} else if op.line < len(s.Procedures) {
+				v = clean(*(*string)(unsafe.Add(unsafe.Pointer(&s.Procedures[op.line]), op.off)))
+			}
+			c.texts[op.slot] = v
+			if op.keyed {
+				c.keys[op.slot] = codeKey(v)
+			}
 		case srcGet:
 			v := clean(op.a.get(s))
 			c.texts[op.slot] = v
