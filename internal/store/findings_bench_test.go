@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 	"testing"
@@ -17,7 +18,12 @@ import (
 //
 //	yardstick synth --profile tertiary-general --years 2021 --scale 6.4 --defects 0.02 --out big
 //	yardstick import frontpage --db big.duckdb big/frontpages_2021.csv
+//	yardstick codes import --db big.duckdb --system ICD10-YB2.0 --grey icd10_yibao2_grey.csv icd10_yibao2_names.csv
+//	yardstick codes import --db big.duckdb --system ICD9CM3-YB2.0 --grey icd9cm3_yibao2_grey.csv icd9cm3_yibao2_names.csv
 //	YARDSTICK_QC_BENCH_DB=$PWD/big.duckdb go test ./internal/store -run xxx -bench RunCheck -benchtime 1x
+//
+// (the dictionaries are in ../shared/reference/chs-drg-1.1/codes/; without
+// them the dictionary rules are skipped).
 func BenchmarkRunCheck(b *testing.B) {
 	path := os.Getenv("YARDSTICK_QC_BENCH_DB")
 	if path == "" {
@@ -36,6 +42,10 @@ func BenchmarkRunCheck(b *testing.B) {
 	e, err := qc.New(qc.Options{Dicts: dicts})
 	if err != nil {
 		b.Fatal(err)
+	}
+	// As yardstick check does (cmd/yardstick/cmd_check.go).
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
 	b.ResetTimer()
 	c0 := cpuTime()
