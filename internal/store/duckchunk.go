@@ -22,9 +22,9 @@ import (
 //
 // The driver (duckdb-go) does not export its C connection; rawDuckConn takes
 // it from the driver connection by reflection. That is tied to the driver
-// version pinned in go.mod, so TestRawDuckConn fails loudly if an upgrade
-// moves the field, and EachStay falls back to database/sql if it ever
-// cannot get it.
+// version pinned in go.mod: TestRawDuckConn fails if an upgrade moves or
+// retypes the field, and at run time EachStay and RunCheck then return
+// errNoRawConn rather than read memory they do not understand.
 
 var errNoRawConn = errors.New("duckdb-go connection layout not recognised")
 
@@ -66,8 +66,9 @@ var duckTypeIDs = [...]bindings.Type{
 
 // duckQuery runs q with args on conn and calls fn with every chunk of the
 // result, streamed (a materialised result is a second copy of every value
-// in freshly allocated memory: more page faults, no gain). want lists the column types fn reads; a result of
-// another shape is an error rather than misread memory.
+// in freshly allocated memory: more page faults, no gain). want lists the
+// column types fn reads; a result of another shape is an error rather than
+// misread memory.
 func duckQuery(conn bindings.Connection, q string, args []any, want []duckType, fn func(c *duckChunk) error) error {
 	var stmt bindings.PreparedStatement
 	if bindings.Prepare(conn, q, &stmt) == bindings.StateError {
