@@ -175,6 +175,9 @@ func (a *Aggregate) Add(o StayOutcome) {
 	get := func(m map[string]*Group, k string) *Group {
 		g := m[k]
 		if g == nil {
+			// A copy: the caller's strings may live in memory it reuses
+			// (the store's check recycles them once a stay is written).
+			k = strings.Clone(k)
 			g = &Group{Key: k}
 			m[k] = g
 		}

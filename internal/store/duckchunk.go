@@ -213,23 +213,49 @@ func (c *duckChunk) date(col, row int) time.Time {
 
 // strArena copies strings out of DuckDB's memory into shared blocks: one
 // allocation per block instead of one per value. Strings handed out are
-// never written again, so a kept Stay only keeps its blocks alive.
+// never written again while anything may read them: a kept Stay keeps its
+// blocks alive, and blocks are only reused (RunCheck, see partMem) once
+// every stay whose strings they hold has been handed back.
 type strArena struct {
-	buf []byte
+	buf  []byte
+	mem  *partMem  // records the blocks of the current part (pooled reads)
+	pool *stayPool // gives blocks back for reuse (nil: always new blocks)
 }
 
 const arenaBlock = 64 << 10
+
+// begin starts the strings of a new part in a new block, recorded in mem
+// (nil: not recorded).
+func (a *strArena) begin(mem *partMem) {
+	a.buf, a.mem = nil, mem
+}
 
 func (a *strArena) copy(s string) string {
 	if s == "" {
 		return ""
 	}
 	if len(s) > cap(a.buf)-len(a.buf) {
-		a.buf = make([]byte, 0, max(arenaBlock, len(s)))
+		a.buf = a.block(len(s))
 	}
 	start := len(a.buf)
 	a.buf = append(a.buf, s...)
 	return unsafe.String(&a.buf[start], len(s))
+}
+
+// block returns an empty block for at least n bytes: a reused one when the
+// pool has one and n fits, recorded in the part's memory.
+func (a *strArena) block(n int) []byte {
+	if n > arenaBlock {
+		return make([]byte, 0, n) // rare; not reused
+	}
+	b := a.pool.reuseBlock()
+	if b == nil {
+		b = make([]byte, 0, arenaBlock)
+	}
+	if a.mem != nil {
+		a.mem.blocks = append(a.mem.blocks, b)
+	}
+	return b
 }
 
 // duckAppender appends rows to a table through data chunks filled in

@@ -63,7 +63,10 @@ func (db *DB) RunCheck(ctx context.Context, e *qc.Engine, opt CheckOptions) (*Ch
 		// Once a batch is written nothing refers to its stays any more
 		// (the summary keeps strings, not Stays): recycle them.
 		pool := &stayPool{}
-		var done []*frontpage.Stay
+		var (
+			doneIDs []int64
+			done    []*frontpage.Stay
+		)
 		fw.imports = &importIndex{}
 		sum, err := e.Run(ctx, workers, func(emit func(int64, *frontpage.Stay) error) error {
 			return db.eachStay(ctx, opt.Filter, pool, fw.imports, emit)
@@ -71,12 +74,12 @@ func (db *DB) RunCheck(ctx context.Context, e *qc.Engine, opt CheckOptions) (*Ch
 			if err := fw.write(rs); err != nil {
 				return err
 			}
-			done = done[:0]
+			doneIDs, done = doneIDs[:0], done[:0]
 			for i := range rs {
-				done = append(done, rs[i].Stay)
+				doneIDs, done = append(doneIDs, rs[i].ID), append(done, rs[i].Stay)
 				rs[i].Stay = nil
 			}
-			pool.put(done)
+			pool.put(doneIDs, done)
 			return nil
 		})
 		if cerr := fw.close(err == nil); err == nil && cerr != nil {

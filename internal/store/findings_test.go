@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -147,5 +148,75 @@ func TestStayQualityUnchecked(t *testing.T) {
 	q, err := db.StayQuality(context.Background(), 42)
 	if err != nil || q.Checked {
 		t.Fatalf("unchecked stay: %+v %v", q, err)
+	}
+}
+
+// TestRunCheckMatchesFreshRead: RunCheck recycles stays, their lines and
+// their string memory from part to part; what it stores must equal a check
+// of freshly read stays. Many small parts (openTest), per-stay distinct
+// strings (fullStay), so a block reused too early shows as a wrong value.
+func TestRunCheckMatchesFreshRead(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	if _, err := db.ImportStays(ctx, ImportMeta{File: "a.csv"}, producer(staysOf(t, "ORG1", 0, 400), 64)); err != nil {
+		t.Fatal(err)
+	}
+	e, err := qc.New(qc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	_, err = e.Run(ctx, 2, func(emit func(int64, *frontpage.Stay) error) error {
+		return db.EachStay(ctx, Filter{}, emit)
+	}, func(rs []qc.Result) error {
+		for _, r := range rs {
+			for i := range r.Findings {
+				if f := &r.Findings[i]; f.Rule.Severity != qc.Info {
+					want[fmt.Sprintf("F %d|%s|%s|%s|%s|%s|%s|%s", r.ID, f.Rule.ID, f.Field, f.Value, f.Expect, f.MessageCN(), r.Stay.DisDept, r.Stay.Coder)]++
+				}
+			}
+			want[fmt.Sprintf("S %d|%.3f|%d|%s|%s", r.ID, r.Score, r.Flags, r.Stay.DisDept, r.Stay.Coder)]++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := db.RunCheck(ctx, e, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, q := range []string{
+		`SELECT 'F ' || stay_id || '|' || rule_id || '|' || field || '|' || coalesce(value, '') || '|' || coalesce(expect, '') || '|' || message_cn || '|' || coalesce(dept, '') || '|' || coalesce(coder, '') FROM qc_findings`,
+		`SELECT 'S ' || stay_id || '|' || printf('%.3f', score) || '|' || flags || '|' || coalesce(dept, '') || '|' || coalesce(coder, '') FROM qc_scores`,
+	} {
+		rows, err := db.SQL().QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				t.Fatal(err)
+			}
+			got[k]++
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(want) < 600 || run.Summary.Stays != 400 {
+		t.Fatalf("%d distinct results, %d stays: the test needs findings on many stays", len(want), run.Summary.Stays)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("fresh read has %d × %q, RunCheck stored %d", n, k, got[k])
+		}
+	}
+	for k, n := range got {
+		if want[k] != n {
+			t.Errorf("RunCheck stored %d × %q, fresh read %d", n, k, want[k])
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -125,9 +126,45 @@ func (db *DB) EachStay(ctx context.Context, f Filter, fn func(id int64, s *front
 // Stay held stay valid (they live in the arena). One lock per batch, not
 // per stay: the readers and the writer would contend on it otherwise.
 type stayPool struct {
-	mu   sync.Mutex
-	free []pooledStay
+	mu     sync.Mutex
+	free   []pooledStay
+	blocks [][]byte // string blocks of parts whose stays are all back
+
+	// Set by eachStay before reading: the parts' string memory, by part
+	// number ((stay id - lo) / partIDs).
+	lo, partIDs int64
+	parts       []*partMem
 }
+
+// partMem is the string memory of one part of a pooled read. Its blocks
+// are reused once every stay of the part has been handed back (put): by
+// then the findings of those stays are written (their text copied into
+// DuckDB) and nothing reads their strings any more; the check's summary
+// copies the department and coder strings it keeps (qc.Aggregate).
+type partMem struct {
+	blocks [][]byte
+	live   atomic.Int64 // stays of the part not handed back yet
+}
+
+// reuseBlock returns a free string block emptied, or nil.
+func (p *stayPool) reuseBlock() []byte {
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := len(p.blocks)
+	if n == 0 {
+		return nil
+	}
+	b := p.blocks[n-1]
+	p.blocks[n-1] = nil
+	p.blocks = p.blocks[:n-1]
+	return b[:0]
+}
+
+// partOf is the memory of the part holding stay id.
+func (p *stayPool) partOf(id int64) *partMem { return p.parts[(id-p.lo)/p.partIDs] }
 
 // pooledStay is a Stay to fill and line slices whose capacity it may use.
 type pooledStay struct {
@@ -155,8 +192,15 @@ func (p *stayPool) take(dst []pooledStay, n int) []pooledStay {
 	return dst
 }
 
-// put takes back stays the caller is done with.
-func (p *stayPool) put(ss []*frontpage.Stay) {
+// put takes back stays the caller is done with, ids[i] being the id of
+// ss[i]; a part whose stays are all back gives its string blocks for reuse.
+func (p *stayPool) put(ids []int64, ss []*frontpage.Stay) {
+	var done []*partMem
+	for _, id := range ids {
+		if m := p.partOf(id); m.live.Add(-1) == 0 {
+			done = append(done, m)
+		}
+	}
 	back := make([]pooledStay, len(ss))
 	for i, s := range ss {
 		// Cleared so the recycled lines do not keep old parts' arena
@@ -170,6 +214,17 @@ func (p *stayPool) put(ss []*frontpage.Stay) {
 	p.mu.Lock()
 	p.free = append(p.free, back...)
 	p.mu.Unlock()
+	for _, m := range done {
+		p.release(m)
+	}
+}
+
+// release makes the string blocks of a part available for reuse.
+func (p *stayPool) release(m *partMem) {
+	p.mu.Lock()
+	p.blocks = append(p.blocks, m.blocks...)
+	p.mu.Unlock()
+	m.blocks = nil
 }
 
 // importIndex is the import_id of every stay an eachStay reads, by stay
@@ -204,6 +259,13 @@ func (db *DB) eachStay(ctx context.Context, f Filter, pool *stayPool, imports *i
 	partIDs := int64(readPartIDs)
 	if db.readPartIDs > 0 {
 		partIDs = db.readPartIDs
+	}
+	if pool != nil {
+		pool.lo, pool.partIDs = lo.Int64, partIDs
+		pool.parts = make([]*partMem, (hi.Int64-lo.Int64)/partIDs+1)
+		for i := range pool.parts {
+			pool.parts[i] = &partMem{}
+		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	parts := make(chan *readPart, readReaders)
@@ -242,6 +304,7 @@ func (db *DB) eachStay(ctx context.Context, f Filter, pool *stayPool, imports *i
 			defer wg.Done()
 			err := db.withDuckConn(ctx, func(conn bindings.Connection) error {
 				sc := partScratch{pool: pool, imports: imports}
+				sc.arena.pool = pool
 				for p := range work {
 					if p.err = ctx.Err(); p.err == nil {
 						p.err = sc.read(conn, p, cond, args)
@@ -323,6 +386,11 @@ type partScratch struct {
 func (sc *partScratch) read(conn bindings.Connection, p *readPart, cond string, args []any) error {
 	width := int(p.to - p.from)
 	arena, dx, px, icu := &sc.arena, &sc.dx, &sc.px, &sc.icu
+	var mem *partMem
+	if sc.pool != nil {
+		mem = sc.pool.partOf(p.from)
+	}
+	arena.begin(mem)
 	dx.reset()
 	px.reset()
 	icu.reset()
@@ -455,6 +523,12 @@ func (sc *partScratch) read(conn bindings.Connection, p *readPart, cond string, 
 		}
 	}
 	clear(slots)
+	if mem != nil {
+		// Before the part is handed over: put may run as soon as it is.
+		if mem.live.Store(int64(len(p.stays))); len(p.stays) == 0 {
+			sc.pool.release(mem)
+		}
+	}
 	return nil
 }
 

@@ -700,7 +700,10 @@ func TestEachStayHolesAndOrder(t *testing.T) {
 	// The same through RunCheck's path: Stays and their line slices
 	// recycled in batches, and import ids recorded by stay id.
 	pool, imports := &stayPool{}, &importIndex{}
-	var batch []*frontpage.Stay
+	var (
+		batch    []*frontpage.Stay
+		batchIDs []int64
+	)
 	n := 0
 	err := db.eachStay(ctx, Filter{}, pool, imports, func(id int64, s *frontpage.Stay) error {
 		if !reflect.DeepEqual(*s, want[s.MRN]) {
@@ -714,9 +717,10 @@ func TestEachStayHolesAndOrder(t *testing.T) {
 			t.Fatalf("stay %d (%s): import %d, want %d", id, s.MRN, got, wantImport)
 		}
 		n++
+		batchIDs = append(batchIDs, id)
 		if batch = append(batch, s); len(batch) == 5 {
-			pool.put(batch)
-			batch = batch[:0]
+			pool.put(batchIDs, batch)
+			batch, batchIDs = batch[:0], batchIDs[:0]
 		}
 		return nil
 	})
