@@ -379,6 +379,9 @@ func compileRule(r *Rule) (*compiled, error) {
 	default:
 		return nil, fmt.Errorf("未知检查类型 unknown check type %q", r.Check)
 	}
+	if err == nil {
+		err = checkFieldKinds(r, c.fields)
+	}
 	if err != nil {
 		return nil, err
 	}
