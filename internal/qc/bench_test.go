@@ -2,13 +2,17 @@ package qc_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/yardstick-health/yardstick/internal/codes"
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 	"github.com/yardstick-health/yardstick/internal/qc"
 	"github.com/yardstick-health/yardstick/internal/synth"
+	"github.com/yardstick-health/yardstick/internal/testutil"
 )
 
 // cpuTime is the process CPU time (user + system). The benchmarks report
@@ -62,6 +66,46 @@ func BenchmarkCheck(b *testing.B) {
 		k.Score(fs)
 	}
 	b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(b.N), "cpu-ns/stay")
+}
+
+// BenchmarkCheckWithDicts is BenchmarkCheck with the 医保 dictionaries as a
+// hospital imports them, grey lists included (referenceDicts has the names
+// only, so the grey-code rules find nothing to look at).
+//
+//	go test ./internal/qc -run xxx -bench 'CheckWithDicts' -benchmem
+func BenchmarkCheckWithDicts(b *testing.B) {
+	stays := benchStays(b)
+	e, err := qc.New(qc.Options{Dicts: yibaoDicts(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	k := e.NewChecker()
+	b.ReportAllocs()
+	b.ResetTimer()
+	c0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		fs := k.Check(stays[i%len(stays)])
+		k.Score(fs)
+	}
+	b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(b.N), "cpu-ns/stay")
+}
+
+// yibaoDicts is referenceDicts plus the 医保 grey lists.
+func yibaoDicts(b *testing.B) codes.Set {
+	set := referenceDicts(b)
+	dir := filepath.Join(testutil.CHSDRG11(b), "codes")
+	for sys, name := range map[string]string{frontpage.DxYibao2: "icd10_yibao2_grey.csv", frontpage.PxYibao2: "icd9cm3_yibao2_grey.csv"} {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		err = set[sys].ReadGrey(context.Background(), f)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return set
 }
 
 // BenchmarkRun2Workers: the parallel runner (2 workers, findings copied,
