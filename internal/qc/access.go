@@ -77,6 +77,10 @@ type acc struct {
 	// Set by Compile when a rule needs the slot's code key or calendar day,
 	// so load computes them once.
 	keyed, dayed bool
+	// textSlot is slot+1 for stay text fields (set by Compile), 0 for the
+	// others, so the zero value never reads a slot: Checker.text tests one
+	// field and reads stayCache.texts1, which starts one before texts.
+	textSlot int
 }
 
 // src is how a stay field is read.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 	"unicode"
+	"unsafe"
 
 	"github.com/yardstick-health/yardstick/internal/frontpage"
 )
@@ -234,5 +235,67 @@ func TestMidnight(t *testing.T) {
 	}
 	if got := midnight(time.Time{}); !got.Equal(slow(time.Time{})) {
 		t.Fatalf("zero time: %v", got)
+	}
+}
+
+// TestLoadKeysAndDays: the slots load fills by kind and offset hold, for
+// every field of the rules, the value, code key and calendar day the
+// straightforward reading gives.
+func TestLoadKeysAndDays(t *testing.T) {
+	var texts, times []string
+	for _, f := range frontpage.Fields() {
+		switch f.Kind {
+		case frontpage.KindText, frontpage.KindCode:
+			texts = append(texts, f.Code)
+		case frontpage.KindDate, frontpage.KindDateTime:
+			times = append(times, f.Code)
+		}
+	}
+	rules := append(Catalogue(), &Rule{ID: "X1", Category: Coding, Severity: Error, Check: CheckCodeRange, Fields: texts,
+		Params: Params{Mode: "forbid", Ranges: []string{"A00-Z99"}}})
+	for i := 0; i+1 < len(times); i++ {
+		rules = append(rules, &Rule{ID: "X2" + strconv.Itoa(i), Category: Logic, Severity: Error, Check: CheckDateOrder, Fields: times[i : i+2]})
+	}
+	e, err := Compile(rules, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.strOffs) == 0 || len(e.intOffs) == 0 || len(e.floatOffs) == 0 || len(e.timeOffs) == 0 || len(e.keyedTexts) == 0 || len(e.dayedTimes) == 0 {
+		t.Fatal("some load kind unused")
+	}
+	k := e.NewChecker()
+	s1 := build(t, m{"A11": " 张三\u3000", "B14": "-", "C01C": " k35.800 ", "B12": "2021-03-06 07:00", "A13": "2020-12-31", "C06x02C": "Z37.000"})
+	s1.QCDate = time.Date(2021, 3, 9, 23, 59, 0, 0, time.FixedZone("CST", 8*3600))
+	for n, s := range []*frontpage.Stay{build(t), s1, {}} {
+		k.Check(s)
+		for _, c := range e.compiled {
+			for _, a := range c.fields {
+				if a.slot < 0 {
+					continue
+				}
+				f, _ := frontpage.FieldByCode(a.code)
+				switch a.kind {
+				case kText:
+					want := ""
+					if f != nil {
+						want = cleanRef(f.Get(s))
+					}
+					if got := k.text(a, s, 0); got != want || k.c.texts[a.slot] != want {
+						t.Errorf("stay %d %s: text %q, want %q", n, a.code, got, want)
+					}
+					if a.keyed && k.c.keys[a.slot] != codeKey(want) {
+						t.Errorf("stay %d %s: key %x, want %x", n, a.code, k.c.keys[a.slot], codeKey(want))
+					}
+				case kTime:
+					tm := k.tm(a, s, 0)
+					if a.src == srcTime && !tm.Equal(*(*time.Time)(unsafe.Add(unsafe.Pointer(s), a.off))) {
+						t.Errorf("stay %d %s: time %v", n, a.code, tm)
+					}
+					if a.dayed && !tm.IsZero() && k.day(a, s, tm) != midnight(tm) {
+						t.Errorf("stay %d %s: day %v, want %v", n, a.code, k.day(a, s, tm), midnight(tm))
+					}
+				}
+			}
+		}
 	}
 }

@@ -30,12 +30,20 @@ type Engine struct {
 	dicts    codes.Set
 	byID     map[string]*Rule
 	scorer   *Scorer
-	steps    []step   // the enabled rules, for the check loop
-	loads    []loadOp // how Checker.load fills the value slots, in Stay memory order
-	texts    int      // value slots of text fields
-	nums     int      // … of numeric fields
-	times    int      // … of time fields
-	lazy     bool     // some slots are computed on first use
+	steps    []step // the enabled rules, for the check loop
+	texts    int    // value slots of text fields
+	nums     int    // … of numeric fields
+	times    int    // … of time fields
+	lazy     bool   // some slots are computed on first use
+
+	// How Checker.load fills the value slots: text slot j < len(strOffs)
+	// is the string at strOffs[j], numeric slot j the Opt[int] at
+	// intOffs[j], then the Opt[float64]s at floatOffs, time slot j the time
+	// at timeOffs[j]; loads fill the other slots.
+	strOffs, intOffs, floatOffs, timeOffs []uintptr
+	loads                                 []loadOp
+	keyedTexts                            []int // text slots whose code key is loaded
+	dayedTimes                            []int // time slots (timeOffs) whose calendar day is loaded
 }
 
 // compiled is a rule with its accessors, sets and ranges resolved.
@@ -171,23 +179,70 @@ func (e *Engine) assignSlots() {
 		so := slotOf{a.kind, a.slot}
 		a.keyed, a.dayed = keyed[so], dayed[so]
 	}
-	for _, a := range reps {
-		if a.src != srcLazyNum && a.src != srcLazyTime {
-			e.loads = append(e.loads, loadOp{slot: a.slot, a: a, src: a.src, off: a.off, line: a.line, keyed: a.keyed, dayed: a.dayed})
-		}
+	// Renumber the slots so the fields read at a fixed offset of the Stay
+	// come first, per kind and in memory order: load then fills slot j of
+	// each kind from offset j of its list, in a loop without a switch.
+	fixed := func(a *acc) bool {
+		return a.src == srcString || a.src == srcOptInt || a.src == srcOptFloat || a.src == srcTime
 	}
-	// Fields read by offset first, in the order they lie in the Stay, so
-	// the load sweeps the struct front to back.
-	sort.SliceStable(e.loads, func(i, j int) bool {
-		x, y := e.loads[i], e.loads[j]
-		bx, by := x.src >= srcDxLine || x.src == srcGet || x.src == srcNum, y.src >= srcDxLine || y.src == srcGet || y.src == srcNum
-		if bx != by {
-			return by
+	order := append([]*acc(nil), reps...)
+	sort.SliceStable(order, func(i, j int) bool {
+		x, y := order[i], order[j]
+		if fx, fy := fixed(x), fixed(y); fx != fy {
+			return fx
+		} else if !fx {
+			return false // the rest keep their order
 		}
-		if bx && (x.src != y.src || x.line != y.line) { // the lines' fields by line
-			return x.src < y.src || x.src == y.src && x.line < y.line
+		if x.src != y.src {
+			return x.src < y.src // srcOptInt before srcOptFloat
 		}
 		return x.off < y.off
+	})
+	renum := map[slotOf]int{}
+	var next [kList]int
+	for _, a := range order {
+		renum[slotOf{a.kind, a.slot}] = next[a.kind]
+		next[a.kind]++
+	}
+	done := map[*acc]bool{}
+	for _, a := range all {
+		if !done[a] {
+			done[a] = true
+			a.slot = renum[slotOf{a.kind, a.slot}]
+			if a.kind == kText {
+				a.textSlot = a.slot + 1
+			}
+		}
+	}
+	e.strOffs, e.intOffs, e.floatOffs, e.timeOffs, e.keyedTexts, e.dayedTimes, e.loads = nil, nil, nil, nil, nil, nil, nil
+	for _, a := range order { // reps, renumbered
+		switch a.src {
+		case srcString:
+			e.strOffs = append(e.strOffs, a.off)
+		case srcOptInt:
+			e.intOffs = append(e.intOffs, a.off)
+		case srcOptFloat:
+			e.floatOffs = append(e.floatOffs, a.off)
+		case srcTime:
+			e.timeOffs = append(e.timeOffs, a.off)
+		case srcGet, srcNum, srcDxLine, srcPxLine:
+			e.loads = append(e.loads, loadOp{slot: a.slot, a: a, src: a.src, off: a.off, line: a.line})
+		}
+		if a.keyed {
+			e.keyedTexts = append(e.keyedTexts, a.slot)
+		}
+		if a.dayed && a.src == srcTime {
+			e.dayedTimes = append(e.dayedTimes, a.slot)
+		}
+	}
+	// The generic loads by line, then in registry order.
+	sort.SliceStable(e.loads, func(i, j int) bool {
+		x, y := e.loads[i], e.loads[j]
+		lx, ly := x.src == srcDxLine || x.src == srcPxLine, y.src == srcDxLine || y.src == srcPxLine
+		if lx != ly {
+			return lx
+		}
+		return lx && (x.src < y.src || x.src == y.src && x.line < y.line)
 	})
 	for _, c := range e.compiled {
 		c.slots = nil
@@ -205,14 +260,13 @@ func (e *Engine) assignSlots() {
 	}
 }
 
-// loadOp fills one value slot.
+// loadOp fills one value slot not read at a fixed offset of the Stay.
 type loadOp struct {
-	slot         int // in the slots of the field's kind
-	a            *acc
-	src          src
-	off          uintptr
-	line         int
-	keyed, dayed bool
+	slot int // in the slots of the field's kind
+	a    *acc
+	src  src
+	off  uintptr
+	line int
 }
 
 // Rules returns the effective rules (including disabled ones).
@@ -407,7 +461,8 @@ func (k *Checker) Score(fs []Finding) (float64, uint16) {
 
 // NewChecker returns a checker of the engine.
 func (e *Engine) NewChecker() *Checker {
-	return &Checker{e: e, skipped: map[string]int{}, c: stayCache{texts: make([]string, e.texts), keys: make([]uint32, e.texts),
+	texts1 := make([]string, 1+e.texts)
+	return &Checker{e: e, skipped: map[string]int{}, c: stayCache{texts: texts1[1:], texts1: texts1, keys: make([]uint32, e.texts),
 		nums: make([]numVal, e.nums), times: make([]timeVal, e.times), lazy: e.lazy}}
 }
 

@@ -36,6 +36,7 @@ type timeVal struct {
 // stayCache holds the per-stay values.
 type stayCache struct {
 	texts  []string  // text slots, cleaned
+	texts1 []string  // texts from index 1 (texts1[1:] is texts), for acc.textSlot
 	keys   []uint32  // codeKey of text slots, when acc.keyed
 	nums   []numVal  // numeric slots
 	times  []timeVal // time slots
@@ -74,51 +75,55 @@ func (k *Checker) load(s *frontpage.Stay) {
 			c.gen = 1
 		}
 	}
+	e := k.e
 	p := unsafe.Pointer(s)
-	for i := range k.e.loads {
-		op := &k.e.loads[i]
+	texts := c.texts[:len(e.strOffs)]
+	for j, off := range e.strOffs {
+		texts[j] = clean(*(*string)(unsafe.Add(p, off)))
+	}
+	nums := c.nums[:len(e.intOffs)+len(e.floatOffs)]
+	for j, off := range e.intOffs {
+		o := (*frontpage.Opt[int])(unsafe.Add(p, off))
+		nums[j] = numVal{v: float64(o.V), ok: o.Valid}
+	}
+	nums = nums[len(e.intOffs):]
+	for j, off := range e.floatOffs {
+		o := (*frontpage.Opt[float64])(unsafe.Add(p, off))
+		nums[j] = numVal{v: o.V, ok: o.Valid}
+	}
+	times := c.times[:len(e.timeOffs)]
+	for j, off := range e.timeOffs {
+		times[j].t = *(*time.Time)(unsafe.Add(p, off))
+	}
+	for _, j := range e.dayedTimes {
+		if t := &times[j]; !t.t.IsZero() {
+			t.day = midnight(t.t)
+		}
+	}
+	for i := range e.loads {
+		op := &e.loads[i]
 		switch op.src {
-		case srcString:
-			v := clean(*(*string)(unsafe.Add(p, op.off)))
-			c.texts[op.slot] = v
-			if op.keyed {
-				c.keys[op.slot] = codeKey(v)
-			}
-		case srcOptInt:
-			o := (*frontpage.Opt[int])(unsafe.Add(p, op.off))
-			c.nums[op.slot] = numVal{v: float64(o.V), ok: o.Valid}
-		case srcOptFloat:
-			o := (*frontpage.Opt[float64])(unsafe.Add(p, op.off))
-			c.nums[op.slot] = numVal{v: o.V, ok: o.Valid}
-		case srcTime:
-			t := &c.times[op.slot]
-			t.t = *(*time.Time)(unsafe.Add(p, op.off))
-			if op.dayed && !t.t.IsZero() {
-				t.day = midnight(t.t)
-			}
-		case srcDxLine, srcPxLine:
+		case srcDxLine:
 			var v string
-			if op.src == srcDxLine {
-				if op.line < len(s.Diagnoses) {
-					v = clean(*(*string)(unsafe.Add(unsafe.Pointer(&s.Diagnoses[op.line]), op.off)))
-				}
-			} else if op.line < len(s.Procedures) {
+			if op.line < len(s.Diagnoses) {
+				v = clean(*(*string)(unsafe.Add(unsafe.Pointer(&s.Diagnoses[op.line]), op.off)))
+			}
+			c.texts[op.slot] = v
+		case srcPxLine:
+			var v string
+			if op.line < len(s.Procedures) {
 				v = clean(*(*string)(unsafe.Add(unsafe.Pointer(&s.Procedures[op.line]), op.off)))
 			}
 			c.texts[op.slot] = v
-			if op.keyed {
-				c.keys[op.slot] = codeKey(v)
-			}
 		case srcGet:
-			v := clean(op.a.get(s))
-			c.texts[op.slot] = v
-			if op.keyed {
-				c.keys[op.slot] = codeKey(v)
-			}
+			c.texts[op.slot] = clean(op.a.get(s))
 		case srcNum:
 			x, ok := op.a.num(s)
 			c.nums[op.slot] = numVal{v: x, ok: ok}
 		}
+	}
+	for _, j := range e.keyedTexts {
+		c.keys[j] = codeKey(c.texts[j])
 	}
 	c.dxKeys = c.dxKeys[:0]
 	for i := range s.Diagnoses {
@@ -155,13 +160,23 @@ func (k *Checker) lazyTime(a *acc, s *frontpage.Stay) *timeVal {
 // text is the value of a text field ("" when absent). Stay fields are
 // cleaned, item fields are read as stored.
 func (k *Checker) text(a *acc, s *frontpage.Stay, i int) string {
-	if a.slot < 0 {
-		return itemText(s, a.part, i)
+	// Small enough to be inlined into the rules for the common stay field.
+	if t := a.textSlot; t > 0 {
+		return k.c.texts1[t]
 	}
-	if a.kind != kText {
+	return k.textSlow(a, s, i)
+}
+
+// textSlow is text for the fields without textSlot: item fields and
+// fields that are not text.
+func (k *Checker) textSlow(a *acc, s *frontpage.Stay, i int) string {
+	switch {
+	case a.slot < 0:
+		return itemText(s, a.part, i)
+	case a.kind != kText:
 		return ""
 	}
-	return k.c.texts[a.slot]
+	return k.c.texts[a.slot] // not given a textSlot (not reached)
 }
 
 // num is the value of a numeric field.
@@ -169,10 +184,11 @@ func (k *Checker) num(a *acc, s *frontpage.Stay) (float64, bool) {
 	if a.slot < 0 || a.kind != kNum {
 		return 0, false
 	}
-	v := &k.c.nums[a.slot]
 	if a.src == srcLazyNum {
-		v = k.lazyNum(a, s)
+		v := k.lazyNum(a, s)
+		return v.v, v.ok
 	}
+	v := &k.c.nums[a.slot]
 	return v.v, v.ok
 }
 
