@@ -2,6 +2,7 @@ package qc
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -623,6 +624,32 @@ func ageYears(s *frontpage.Stay) (float64, bool) {
 
 // daysBetween counts calendar days from a to b (dates only).
 func daysBetween(a, b time.Time) int {
+	if a.Location() == time.UTC && b.Location() == time.UTC {
+		// UTC days are the Unix seconds floored to 86400 (what midnight
+		// gives, see there), counted without building two times. Beyond
+		// the ±292 years time.Duration holds, Sub saturates: left to it.
+		if d := unixDay(b) - unixDay(a); d >= -maxDurationDays && d <= maxDurationDays {
+			return int(d)
+		}
+	}
+	return daysBetweenRef(a, b)
+}
+
+// maxDurationDays is the largest whole number of days a time.Duration holds.
+const maxDurationDays = int64(math.MaxInt64 / (24 * time.Hour))
+
+// unixDay is the day of a UTC time, counted from 1970-01-01.
+func unixDay(t time.Time) int64 {
+	u := t.Unix()
+	d := u / 86400
+	if u%86400 < 0 {
+		d--
+	}
+	return d
+}
+
+// daysBetweenRef is the definition of daysBetween.
+func daysBetweenRef(a, b time.Time) int {
 	return int(midnight(b).Sub(midnight(a)).Hours() / 24)
 }
 

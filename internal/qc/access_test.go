@@ -299,3 +299,42 @@ func TestLoadKeysAndDays(t *testing.T) {
 		}
 	}
 }
+
+// TestDaysBetween: the Unix-day count agrees with the definition, for UTC
+// and other zones, before 1970 and across spans Sub saturates on.
+func TestDaysBetween(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	shanghai := time.FixedZone("CST", 8*3600)
+	rnd := func() time.Time {
+		tm := time.Date(r.IntN(1200)+1400, time.Month(1+r.IntN(12)), 1+r.IntN(31), r.IntN(24), r.IntN(60), r.IntN(60), r.IntN(1e9), time.UTC)
+		switch r.IntN(8) {
+		case 0:
+			tm = tm.Truncate(24 * time.Hour).Add(time.Duration(r.IntN(3)-1) * time.Nanosecond)
+		case 1:
+			tm = tm.In(shanghai)
+		case 2:
+			tm = time.Date(r.IntN(20000)-5000, 1, 1, 0, 0, 0, 0, time.UTC)
+		case 3:
+			tm = time.Time{}
+		}
+		return tm
+	}
+	for i := 0; i < 300000; i++ {
+		a, b := rnd(), rnd()
+		if i%3 == 0 {
+			b = a.Add(time.Duration(r.IntN(1000)-500) * time.Hour)
+		}
+		if got, want := daysBetween(a, b), daysBetweenRef(a, b); got != want {
+			t.Fatalf("daysBetween(%v, %v) = %d, want %d", a, b, got, want)
+		}
+	}
+	// the saturation edge
+	base := time.Date(1900, 1, 1, 12, 0, 0, 0, time.UTC)
+	for d := maxDurationDays - 2; d <= maxDurationDays+2; d++ {
+		for _, b := range []time.Time{base.AddDate(0, 0, int(d)), base.AddDate(0, 0, -int(d))} {
+			if got, want := daysBetween(base, b), daysBetweenRef(base, b); got != want {
+				t.Fatalf("daysBetween(%v, %v) = %d, want %d", base, b, got, want)
+			}
+		}
+	}
+}
