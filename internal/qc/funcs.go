@@ -124,11 +124,23 @@ func checkAsteriskPrincipal(k *Checker, s *frontpage.Stay) {
 // the ISO 7064 check digit and the embedded birth date. The number itself is
 // never reported.
 func checkIDNumber(k *Checker, s *frontpage.Stay) {
-	id := strings.ToUpper(strings.TrimSpace(s.IDNumber))
-	if id == "" {
-		return
+	if badIDNumber(s.IDNumber, s.BirthDate) {
+		k.Report("A20", "", "")
 	}
-	bad := func() { k.Report("A20", "", "") }
+}
+
+// badIDNumber is the test of checkIDNumber.
+func badIDNumber(v string, birthDate time.Time) bool {
+	id := strings.TrimSpace(v)
+	if id == "" {
+		return false
+	}
+	if !isASCII(id) {
+		// Upper-casing may change the length of non-ASCII text; for ASCII
+		// only the check character can matter, the others must be digits
+		// in either case (and strings.ToUpper would allocate for an "x").
+		id = strings.ToUpper(id)
+	}
 	var birth string
 	switch len(id) {
 	case 18:
@@ -137,37 +149,48 @@ func checkIDNumber(k *Checker, s *frontpage.Stay) {
 		for i := 0; i < 17; i++ {
 			c := id[i]
 			if c < '0' || c > '9' {
-				bad()
-				return
+				return true
 			}
 			sum += int(c-'0') * weights[i]
 		}
-		if id[17] != "10X98765432"[sum%11] {
-			bad()
-			return
+		check := id[17]
+		if check >= 'a' && check <= 'z' {
+			check -= 'a' - 'A'
+		}
+		if check != "10X98765432"[sum%11] {
+			return true
 		}
 		birth = id[6:14]
 	case 15:
 		for i := 0; i < 15; i++ {
 			if id[i] < '0' || id[i] > '9' {
-				bad()
-				return
+				return true
 			}
 		}
 		birth = "19" + id[6:12]
 	default:
-		bad()
-		return
+		return true
 	}
-	if !s.BirthDate.IsZero() && !sameYMD(birth, s.BirthDate) {
-		bad()
+	return !birthDate.IsZero() && !sameYMD(birth, birthDate)
+}
+
+func isASCII(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			return false
+		}
 	}
+	return true
 }
 
 // sameYMD compares a yyyymmdd string with a date without formatting (the
 // check runs on every stay).
 func sameYMD(ymd string, t time.Time) bool {
-	return len(ymd) == 8 && atoiN(ymd[0:4]) == t.Year() && atoiN(ymd[4:6]) == int(t.Month()) && atoiN(ymd[6:8]) == t.Day()
+	if len(ymd) != 8 {
+		return false
+	}
+	y, m, d := t.Date() // one calendar computation for the three
+	return atoiN(ymd[0:4]) == y && atoiN(ymd[4:6]) == int(m) && atoiN(ymd[6:8]) == d
 }
 
 func atoiN(s string) int {

@@ -1,0 +1,115 @@
+package qc
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+)
+
+// badIDNumberRef is the original form of badIDNumber.
+func badIDNumberRef(v string, birthDate time.Time) bool {
+	id := strings.ToUpper(strings.TrimSpace(v))
+	if id == "" {
+		return false
+	}
+	var birth string
+	switch len(id) {
+	case 18:
+		weights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+		sum := 0
+		for i := 0; i < 17; i++ {
+			c := id[i]
+			if c < '0' || c > '9' {
+				return true
+			}
+			sum += int(c-'0') * weights[i]
+		}
+		if id[17] != "10X98765432"[sum%11] {
+			return true
+		}
+		birth = id[6:14]
+	case 15:
+		for i := 0; i < 15; i++ {
+			if id[i] < '0' || id[i] > '9' {
+				return true
+			}
+		}
+		birth = "19" + id[6:12]
+	default:
+		return true
+	}
+	if birthDate.IsZero() {
+		return false
+	}
+	return !(len(birth) == 8 && atoiN(birth[0:4]) == birthDate.Year() && atoiN(birth[4:6]) == int(birthDate.Month()) && atoiN(birth[6:8]) == birthDate.Day())
+}
+
+// TestBadIDNumber: badIDNumber agrees with the original on valid numbers,
+// every check character, case, white space, non-ASCII letters whose upper
+// case is ASCII (ſ → S) or longer, broken UTF-8, and birth dates.
+func TestBadIDNumber(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	weights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	bad := 0
+	for i := 0; i < 200000; i++ {
+		birth := time.Date(1900+r.IntN(125), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)
+		var b strings.Builder
+		b.WriteString("110105")
+		b.WriteString(birth.Format("20060102"))
+		for j := 0; j < 3; j++ {
+			b.WriteByte(byte('0' + r.IntN(10)))
+		}
+		sum := 0
+		for j, c := range []byte(b.String()) {
+			sum += int(c-'0') * weights[j]
+		}
+		check := "10X98765432"[sum%11]
+		if r.IntN(3) == 0 {
+			check = "0123456789Xxſ"[r.IntN(13)]
+		}
+		b.WriteByte(check)
+		id := b.String()
+		switch r.IntN(12) {
+		case 0:
+			id = strings.ToLower(id[:17]) + "x"
+		case 1:
+			id = " " + id + "\u3000"
+		case 2:
+			id = id[:17] + "ſ" // upper case S, one byte shorter
+		case 3:
+			id = id[:16] + "ı" // upper case I
+		case 4:
+			id = id[:17] + "\xff"
+		case 5:
+			id = id[:6] + id[8:14] + id[14:17] // 15 digits
+		case 6:
+			id = id[:10] + "a" + id[11:]
+		case 7:
+			id = id[:17] + "ｘ"
+		case 8:
+			id = ""
+		case 9:
+			id = "ǆ" + id[2:]
+		}
+		bd := birth
+		switch r.IntN(4) {
+		case 0:
+			bd = time.Time{}
+		case 1:
+			bd = bd.AddDate(0, 0, r.IntN(3)-1)
+		case 2:
+			bd = bd.AddDate(-100, 0, 0)
+		}
+		got, want := badIDNumber(id, bd), badIDNumberRef(id, bd)
+		if got != want {
+			t.Fatalf("badIDNumber(%q, %v) = %v, want %v", id, bd, got, want)
+		}
+		if want {
+			bad++
+		}
+	}
+	if bad < 20000 || bad > 180000 {
+		t.Fatalf("%d bad of 200000: the cases do not exercise both outcomes", bad)
+	}
+}
