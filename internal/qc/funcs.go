@@ -52,7 +52,13 @@ func FuncIDs() []string {
 }
 
 func checkMinutePrecision(k *Checker, s *frontpage.Stay) {
-	midnight := func(t time.Time) bool { return !t.IsZero() && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 }
+	midnight := func(t time.Time) bool {
+		if t.IsZero() {
+			return false
+		}
+		h, m, sec := t.Clock() // one computation, not three (Hour, Minute, Second)
+		return h == 0 && m == 0 && sec == 0
+	}
 	// Both times at exactly 00:00 is the signature of a date-only export; a
 	// single midnight is a plausible real time.
 	if midnight(s.AdmTime) && midnight(s.DisTime) {
