@@ -245,6 +245,10 @@ func (e *Engine) assignSlots() {
 		return lx && (x.src < y.src || x.src == y.src && x.line < y.line)
 	})
 	for _, c := range e.compiled {
+		for j := range c.when {
+			w := &c.when[j]
+			w.textSlot, w.keyed = w.a.textSlot, w.a.keyed
+		}
 		c.slots = nil
 		for _, a := range c.fields {
 			if a.slot < 0 || a.src == srcLazyNum || a.src == srcLazyTime {
@@ -645,6 +649,7 @@ func runDateOrder(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 }
 
 func runRange(k *Checker, c *compiled, s *frontpage.Stay, i int) {
+	st := c.r.Params.Step
 	for n, a := range c.fields {
 		var v float64
 		var ok bool
@@ -658,7 +663,7 @@ func runRange(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 			continue
 		}
 		bad := (c.hasMin && v < c.min) || (c.hasMax && v > c.max)
-		if st := c.r.Params.Step; !bad && st > 0 {
+		if !bad && st > 0 {
 			q := v / st
 			bad = math.Abs(q-math.Round(q)) > 1e-9
 		}
@@ -870,6 +875,10 @@ type cond struct {
 	num    float64
 	vals   strSet
 	ranges rangeSet
+	// a.textSlot and a.keyed, copied by Compile so eval of a stay text
+	// field does not load the accessor.
+	textSlot int
+	keyed    bool
 }
 
 func compileCond(w Cond, family string) (cond, error) {
@@ -913,6 +922,46 @@ func compileCond(w Cond, family string) (cond, error) {
 }
 
 func (k *Checker) eval(c *cond, s *frontpage.Stay, i int) bool {
+	t := c.textSlot
+	if t == 0 {
+		return k.evalAcc(c, s, i)
+	}
+	v := k.c.texts1[t]
+	switch c.op {
+	case opPresent:
+		return v != ""
+	case opAbsent:
+		return v == ""
+	}
+	if v == "" {
+		return false
+	}
+	switch c.op {
+	case opEq:
+		return v == c.val
+	case opNe:
+		return v != c.val
+	case opIn:
+		return c.vals.has(v)
+	case opNotIn:
+		return !c.vals.has(v)
+	case opInRanges, opNotInRanges:
+		in := false
+		if len(c.ranges) > 0 {
+			if c.keyed {
+				in = c.ranges.hasKey(k.c.keys[t-1])
+			} else {
+				in = c.ranges.hasKey(codeKey(v))
+			}
+		}
+		return in == (c.op == opInRanges)
+	}
+	return false
+}
+
+// evalAcc is eval through the accessor, for every field kind (eval takes
+// the stay text fields itself).
+func (k *Checker) evalAcc(c *cond, s *frontpage.Stay, i int) bool {
 	a := c.a
 	switch c.op {
 	case opPresent:

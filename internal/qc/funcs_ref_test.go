@@ -2,6 +2,7 @@ package qc
 
 import (
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -111,5 +112,53 @@ func TestBadIDNumber(t *testing.T) {
 	}
 	if bad < 20000 || bad > 180000 {
 		t.Fatalf("%d bad of 200000: the cases do not exercise both outcomes", bad)
+	}
+}
+
+// TestEvalTextFastPath: eval of conditions on stay text fields, read from
+// the copied slot, agrees with evalAcc through the accessor for every
+// operator, on clean, filler, padded and empty values.
+func TestEvalTextFastPath(t *testing.T) {
+	rules := Catalogue()
+	n := 0
+	for _, f := range []string{"C01C", "B13C", "A11", "C12C", "C09C", "C03C", "C05C", "B16C"} {
+		for _, w := range []Cond{{Op: "present"}, {Op: "absent"}, {Op: "eq", Value: "K35.800"}, {Op: "ne", Value: "1"},
+			{Op: "in", Values: []string{"1", "0701", "K35.800", "张三"}}, {Op: "not_in", Values: []string{"1", "2"}},
+			{Op: "in_ranges", Values: []string{"A00-K34", "O"}}, {Op: "in_ranges", Values: []string{"K35.8"}}, {Op: "not_in_ranges", Value: "C00-D48,Z37"}} {
+			w.Field = f
+			n++
+			rules = append(rules, &Rule{ID: "X" + strconv.Itoa(n), Category: Logic, Severity: Error, Check: CheckWhen, Fields: []string{f}, When: []Cond{w}})
+		}
+	}
+	e, err := Compile(rules, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := e.NewChecker()
+	vals := []string{"", " ", "-", "—", "1", " 1 ", "0701", "K35.800", "k35.800", "O80.000", "C50.900", "Z37.000", "张三", "\xff"}
+	fast := 0
+	for x := 0; x < 400; x++ {
+		mut := m{}
+		for j, f := range []string{"C01C", "B13C", "A11", "C12C", "C09C", "C03C", "C05C", "B16C"} {
+			mut[f] = vals[(x*(j+3)+j*j)%len(vals)]
+		}
+		s := build(t, mut)
+		k.Check(s)
+		for _, c := range e.compiled {
+			for j := range c.when {
+				w := &c.when[j]
+				for i := 0; i < 3; i++ {
+					if w.textSlot > 0 {
+						fast++
+					}
+					if got, want := k.eval(w, s, i), k.evalAcc(w, s, i); got != want {
+						t.Fatalf("%s %s %s on %q: eval %v, evalAcc %v", c.r.ID, w.a.code, w.val, k.text(w.a, s, i), got, want)
+					}
+				}
+			}
+		}
+	}
+	if fast == 0 {
+		t.Fatal("no condition took the fast path")
 	}
 }
