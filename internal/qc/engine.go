@@ -68,9 +68,18 @@ type compiled struct {
 	wantSex    string
 	minuteGran bool
 	slack      time.Duration
-	expect     string // the constant expect text of range, age_code and code_range findings
-	slots      []int  // the fields' value slots, when all are stay fields read eagerly
-	numSlots   bool   // … and all are numeric
+	expect     string  // the constant expect text of range, age_code and code_range findings
+	slots      []int   // the fields' value slots, when all are stay fields read eagerly
+	kinds      []vkind // … and their kinds
+	numSlots   bool    // … and all are numeric
+
+	// Params the checks read on every stay, here so the loop does not
+	// load the rule.
+	step    float64 // range
+	years   bool    // age_code: the unit is years
+	require bool    // code_range: mode require
+	sumOp   byte    // sum: 'e'q, 'g'e or 'l'e
+	sumTol  float64 // sum
 }
 
 // family is what a scoped rule iterates over.
@@ -249,13 +258,14 @@ func (e *Engine) assignSlots() {
 			w := &c.when[j]
 			w.textSlot, w.keyed = w.a.textSlot, w.a.keyed
 		}
-		c.slots = nil
+		c.slots, c.kinds = nil, nil
 		for _, a := range c.fields {
 			if a.slot < 0 || a.src == srcLazyNum || a.src == srcLazyTime {
-				c.slots = nil
+				c.slots, c.kinds = nil, nil
 				break
 			}
 			c.slots = append(c.slots, a.slot)
+			c.kinds = append(c.kinds, a.kind)
 		}
 		c.numSlots = c.slots != nil
 		for _, a := range c.fields {
@@ -338,6 +348,7 @@ func compileRule(r *Rule) (*compiled, error) {
 		c.max, c.hasMax = *p.Max, true
 	}
 	c.px = p.System == "px"
+	c.step, c.years, c.require, c.sumTol = p.Step, p.Unit == "years", p.Mode == "require", p.Tolerance
 	if len(p.Ranges) > 0 {
 		rs, err := compileRanges(p.Ranges)
 		if err != nil {
@@ -408,6 +419,7 @@ func compileRule(r *Rule) (*compiled, error) {
 	case CheckSum:
 		switch p.Op {
 		case "eq", "ge", "le":
+			c.sumOp = p.Op[0]
 		default:
 			return nil, fmt.Errorf("sum 的 op 必须是 eq/ge/le op must be eq, ge or le")
 		}
@@ -540,18 +552,18 @@ func (k *Checker) Report(field, value, expect string) {
 func runRequired(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	if c.slots != nil {
 		// stay fields: present is a test of the loaded value
-		for n, a := range c.fields {
+		for n, slot := range c.slots {
 			var ok bool
-			switch a.kind {
+			switch c.kinds[n] {
 			case kText:
-				ok = k.c.texts[c.slots[n]] != ""
+				ok = k.c.texts[slot] != ""
 			case kNum:
-				ok = k.c.nums[c.slots[n]].ok
+				ok = k.c.nums[slot].ok
 			case kTime:
-				ok = !k.c.times[c.slots[n]].t.IsZero()
+				ok = !k.c.times[slot].t.IsZero()
 			}
 			if !ok {
-				k.add(a, s, i, "")
+				k.add(c.fields[n], s, i, "")
 			}
 		}
 		return
@@ -649,7 +661,15 @@ func runDateOrder(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 }
 
 func runRange(k *Checker, c *compiled, s *frontpage.Stay, i int) {
-	st := c.r.Params.Step
+	if c.numSlots {
+		// numeric stay fields (the amounts): the loaded values only
+		for n, slot := range c.slots {
+			if x := &k.c.nums[slot]; x.ok && c.outOfRange(x.v) {
+				k.add(c.fields[n], s, i, c.expect)
+			}
+		}
+		return
+	}
 	for n, a := range c.fields {
 		var v float64
 		var ok bool
@@ -659,18 +679,20 @@ func runRange(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 		} else {
 			v, ok = k.num(a, s)
 		}
-		if !ok {
-			continue
-		}
-		bad := (c.hasMin && v < c.min) || (c.hasMax && v > c.max)
-		if !bad && st > 0 {
-			q := v / st
-			bad = math.Abs(q-math.Round(q)) > 1e-9
-		}
-		if bad {
+		if ok && c.outOfRange(v) {
 			k.add(a, s, i, c.expect)
 		}
 	}
+}
+
+// outOfRange is the test of a range rule.
+func (c *compiled) outOfRange(v float64) bool {
+	bad := (c.hasMin && v < c.min) || (c.hasMax && v > c.max)
+	if st := c.step; !bad && st > 0 {
+		q := v / st
+		bad = math.Abs(q-math.Round(q)) > 1e-9
+	}
+	return bad
 }
 
 func rangeText(c *compiled) string {
@@ -717,7 +739,7 @@ func sexLabel(s string) string {
 
 func runAge(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	var age float64
-	if c.r.Params.Unit == "years" {
+	if c.years {
 		v, ok := k.ageYears(s)
 		if !ok {
 			return
@@ -765,14 +787,14 @@ func runSum(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 	if !any {
 		return
 	}
-	tol := c.r.Params.Tolerance
+	tol := c.sumTol
 	var bad bool
-	switch c.r.Params.Op {
-	case "eq":
+	switch c.sumOp {
+	case 'e':
 		bad = math.Abs(total-sum) > tol+1e-9
-	case "ge":
+	case 'g':
 		bad = total < sum-tol-1e-9
-	case "le":
+	case 'l':
 		bad = total > sum+tol+1e-9
 	}
 	if bad {
@@ -792,7 +814,7 @@ func runPair(k *Checker, c *compiled, s *frontpage.Stay, i int) {
 }
 
 func runCodeRange(k *Checker, c *compiled, s *frontpage.Stay, i int) {
-	require := c.r.Params.Mode == "require"
+	require := c.require
 	for _, a := range c.fields {
 		if a.kind == kList {
 			found := false

@@ -1,11 +1,15 @@
 package qc
 
 import (
+	"context"
 	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/yardstick-health/yardstick/internal/frontpage"
+	"github.com/yardstick-health/yardstick/internal/synth"
 )
 
 // badIDNumberRef is the original form of badIDNumber.
@@ -160,5 +164,56 @@ func TestEvalTextFastPath(t *testing.T) {
 	}
 	if fast == 0 {
 		t.Fatal("no condition took the fast path")
+	}
+}
+
+// TestSlotPathsMatchAccessorPaths: the checks that read loaded slots
+// directly (required, range, sum over c.slots) find what they find through
+// the accessors, on synthetic stays with defects.
+func TestSlotPathsMatchAccessorPaths(t *testing.T) {
+	p, err := synth.LoadProfile("tertiary-general")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := synth.NewHospital(p, 5, 0.02)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct := 0
+	for _, c := range slow.compiled {
+		if c.slots != nil {
+			direct++
+		}
+		c.slots, c.kinds, c.numSlots = nil, nil, false
+	}
+	if direct == 0 {
+		t.Fatal("no rule reads slots directly")
+	}
+	kf, ks := fast.NewChecker(), slow.NewChecker()
+	n := 0
+	err = h.Stays(context.Background(), 2021, synth.StreamOptions{DefectRate: 0.6}, func(s *frontpage.Stay, _ *synth.Defect) error {
+		got, want := kf.Check(s), ks.Check(s)
+		if len(got) != len(want) {
+			t.Fatalf("stay %d: %d findings, want %d", n, len(got), len(want))
+		}
+		for j := range got {
+			g, w := got[j], want[j]
+			if g.Rule.ID != w.Rule.ID || g.Field != w.Field || g.Value != w.Value || g.Expect != w.Expect {
+				t.Fatalf("stay %d finding %d: %+v, want %+v", n, j, g, w)
+			}
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
