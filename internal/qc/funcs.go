@@ -523,6 +523,11 @@ func allDigits(v string) bool {
 // A01.000x003, dagger/asterisk pairs A18.005+M49.0* or a lone M49.0*, and
 // the combined forms of the 国临 crosswalk (B37.600I39.8, C22.101M81600/3).
 func isICD10(v string) bool {
+	if n := icd10Prefix(v); n > 0 && n == len(v) {
+		// one plain code, the common case: what the loop below concludes
+		// after splitting and trimming nothing
+		return true
+	}
 	for {
 		part, rest, more := strings.Cut(v, "+")
 		if !isICD10Part(part) {
