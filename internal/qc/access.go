@@ -413,71 +413,72 @@ type lineRef struct {
 // (C03C, C06x01C, C14x01C…) what textOffsets does for the stay's own
 // strings: the checker then loads them without two getter closures per
 // field and stay. Probed the same way: every string of every line set to
-// a distinct marker, then only the found one, then all but it.
+// a distinct marker, then only the found one, then all but it, then all
+// with the line cut off. The probes toggle one string in place, so the
+// search costs one pass over the fields, not one stay per field.
 var lineOffsets = sync.OnceValue(func() map[*frontpage.Field]lineRef {
-	dxLocs := stringOffsets(reflect.TypeFor[frontpage.Diagnosis]())
-	pxLocs := stringOffsets(reflect.TypeFor[frontpage.Procedure]())
 	const lines = 64 // more than the front page numbers
-	type loc struct {
-		src  src
-		line int
-		off  uintptr
-	}
-	marker := func(l loc) string { return fmt.Sprintf("\x00line%d.%d.%d", l.src, l.line, l.off) }
-	set := func(s *frontpage.Stay, l loc, v string) {
-		var p unsafe.Pointer
-		if l.src == srcDxLine {
-			p = unsafe.Pointer(&s.Diagnoses[l.line])
-		} else {
-			p = unsafe.Pointer(&s.Procedures[l.line])
-		}
-		*(*string)(unsafe.Add(p, l.off)) = v
-	}
-	var all []loc
+	var all []lineRef
 	for i := 0; i < lines; i++ {
-		for _, off := range dxLocs {
-			all = append(all, loc{srcDxLine, i, off})
+		for _, off := range stringOffsets(reflect.TypeFor[frontpage.Diagnosis]()) {
+			all = append(all, lineRef{srcDxLine, i, off})
 		}
-		for _, off := range pxLocs {
-			all = append(all, loc{srcPxLine, i, off})
+		for _, off := range stringOffsets(reflect.TypeFor[frontpage.Procedure]()) {
+			all = append(all, lineRef{srcPxLine, i, off})
 		}
 	}
-	probe := func(fill func(loc) bool) *frontpage.Stay {
-		s := &frontpage.Stay{Diagnoses: make([]frontpage.Diagnosis, lines), Procedures: make([]frontpage.Procedure, lines)}
-		for _, l := range all {
-			if fill(l) {
-				set(s, l, marker(l))
-			}
-		}
-		return s
+	newStay := func() *frontpage.Stay {
+		return &frontpage.Stay{Diagnoses: make([]frontpage.Diagnosis, lines), Procedures: make([]frontpage.Procedure, lines)}
 	}
-	full := probe(func(loc) bool { return true })
-	byMarker := map[string]loc{}
-	for _, l := range all {
-		byMarker[marker(l)] = l
+	at := func(s *frontpage.Stay, l lineRef) *string {
+		return (*string)(unsafe.Add(linePtr(s, l.src, l.line), l.off))
 	}
+	markers := make([]string, len(all))
+	byMarker := make(map[string]int, len(all))
+	full, but := newStay(), newStay()
+	for k, l := range all {
+		markers[k] = "\x00line" + strconv.Itoa(k)
+		byMarker[markers[k]] = k
+		*at(full, l), *at(but, l) = markers[k], markers[k]
+	}
+	only := newStay()
 	out := map[*frontpage.Field]lineRef{}
 	for _, f := range frontpage.Fields() {
 		if f.Kind != frontpage.KindText && f.Kind != frontpage.KindCode {
 			continue
 		}
-		l, ok := byMarker[f.Get(full)]
+		k, ok := byMarker[f.Get(full)]
 		if !ok {
 			continue
 		}
-		only, but := probe(func(x loc) bool { return x == l }), probe(func(x loc) bool { return x != l })
-		short := probe(func(loc) bool { return true })
+		l := all[k]
+		short := *full
 		if l.src == srcDxLine {
 			short.Diagnoses = short.Diagnoses[:l.line]
 		} else {
 			short.Procedures = short.Procedures[:l.line]
 		}
-		if f.Get(only) == marker(l) && f.Get(but) == "" && f.Get(short) == "" {
-			out[f] = lineRef{src: l.src, line: l.line, off: l.off}
+		*at(only, l), *at(but, l) = markers[k], ""
+		if f.Get(only) == markers[k] && f.Get(but) == "" && f.Get(&short) == "" {
+			out[f] = l
 		}
+		*at(only, l), *at(but, l) = "", markers[k]
 	}
 	return out
 })
+
+// linePtr points to line i of the diagnoses (srcDxLine) or procedures
+// (srcPxLine) of s; nil when s has no such line.
+func linePtr(s *frontpage.Stay, src src, i int) unsafe.Pointer {
+	if src == srcDxLine {
+		if i < len(s.Diagnoses) {
+			return unsafe.Pointer(&s.Diagnoses[i])
+		}
+	} else if i < len(s.Procedures) {
+		return unsafe.Pointer(&s.Procedures[i])
+	}
+	return nil
+}
 
 // stringOffsets lists the offsets of the string fields of struct type t.
 func stringOffsets(t reflect.Type) []uintptr {

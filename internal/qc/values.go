@@ -103,16 +103,10 @@ func (k *Checker) load(s *frontpage.Stay) {
 	for i := range e.loads {
 		op := &e.loads[i]
 		switch op.src {
-		case srcDxLine:
+		case srcDxLine, srcPxLine:
 			var v string
-			if op.line < len(s.Diagnoses) {
-				v = clean(*(*string)(unsafe.Add(unsafe.Pointer(&s.Diagnoses[op.line]), op.off)))
-			}
-			c.texts[op.slot] = v
-		case srcPxLine:
-			var v string
-			if op.line < len(s.Procedures) {
-				v = clean(*(*string)(unsafe.Add(unsafe.Pointer(&s.Procedures[op.line]), op.off)))
+			if l := linePtr(s, op.src, op.line); l != nil {
+				v = clean(*(*string)(unsafe.Add(l, op.off)))
 			}
 			c.texts[op.slot] = v
 		case srcGet:
