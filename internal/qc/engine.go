@@ -958,16 +958,7 @@ func (k *Checker) eval(c *cond, s *frontpage.Stay, i int) bool {
 	if v == "" {
 		return false
 	}
-	switch c.op {
-	case opEq:
-		return v == c.val
-	case opNe:
-		return v != c.val
-	case opIn:
-		return c.vals.has(v)
-	case opNotIn:
-		return !c.vals.has(v)
-	case opInRanges, opNotInRanges:
+	if c.op == opInRanges || c.op == opNotInRanges {
 		in := false
 		if len(c.ranges) > 0 {
 			if c.keyed {
@@ -977,6 +968,21 @@ func (k *Checker) eval(c *cond, s *frontpage.Stay, i int) bool {
 			}
 		}
 		return in == (c.op == opInRanges)
+	}
+	return c.textHolds(v)
+}
+
+// textHolds is a value condition (eq, ne, in, not_in) on a non-empty text.
+func (c *cond) textHolds(v string) bool {
+	switch c.op {
+	case opEq:
+		return v == c.val
+	case opNe:
+		return v != c.val
+	case opIn:
+		return c.vals.has(v)
+	case opNotIn:
+		return !c.vals.has(v)
 	}
 	return false
 }
@@ -1043,20 +1049,10 @@ func (k *Checker) evalAcc(c *cond, s *frontpage.Stay, i int) bool {
 		if v == "" {
 			return false
 		}
-		switch c.op {
-		case opEq:
-			return v == c.val
-		case opNe:
-			return v != c.val
-		case opIn:
-			return c.vals.has(v)
-		case opNotIn:
-			return !c.vals.has(v)
-		case opInRanges:
-			return k.inRanges(c.ranges, a, s, i)
-		case opNotInRanges:
-			return !k.inRanges(c.ranges, a, s, i)
+		if c.op == opInRanges || c.op == opNotInRanges {
+			return k.inRanges(c.ranges, a, s, i) == (c.op == opInRanges)
 		}
+		return c.textHolds(v)
 	}
 	return false
 }
