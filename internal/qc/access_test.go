@@ -41,17 +41,7 @@ func TestCleanMatchesTrimSpace(t *testing.T) {
 	}
 	// every short byte string over an alphabet that includes the space lead bytes
 	alpha := []byte{' ', 'a', '-', 0x80, 0x85, 0x9a, 0xa0, 0xc2, 0xe1, 0xe2, 0xe3, 0xe4}
-	var gen func(prefix []byte, n int)
-	gen = func(prefix []byte, n int) {
-		cases = append(cases, string(prefix))
-		if n == 0 {
-			return
-		}
-		for _, c := range alpha {
-			gen(append(prefix, c), n-1)
-		}
-	}
-	gen(nil, 4)
+	cases = appendByteStrings(cases, "", alpha, 4)
 	for _, c := range cases {
 		if got, want := clean(c), cleanRef(c); got != want {
 			t.Errorf("clean(%q) = %q, want %q", c, got, want)
@@ -337,4 +327,16 @@ func TestDaysBetween(t *testing.T) {
 			}
 		}
 	}
+}
+
+// appendByteStrings appends prefix followed by every string of at most n
+// bytes over alpha, for exhaustive comparisons with a reference.
+func appendByteStrings(cases []string, prefix string, alpha []byte, n int) []string {
+	cases = append(cases, prefix)
+	if n > 0 {
+		for _, c := range alpha {
+			cases = appendByteStrings(cases, prefix+string(c), alpha, n-1)
+		}
+	}
+	return cases
 }

@@ -52,20 +52,7 @@ func benchStays(b *testing.B) []*frontpage.Stay {
 //
 //	go test ./internal/qc -run xxx -bench 'Check$|Run2' -benchmem
 func BenchmarkCheck(b *testing.B) {
-	stays := benchStays(b)
-	e, err := qc.New(qc.Options{Dicts: referenceDicts(b)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	k := e.NewChecker()
-	b.ReportAllocs()
-	b.ResetTimer()
-	c0 := cpuTime()
-	for i := 0; i < b.N; i++ {
-		fs := k.Check(stays[i%len(stays)])
-		k.Score(fs)
-	}
-	b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(b.N), "cpu-ns/stay")
+	benchCheck(b, referenceDicts(b))
 }
 
 // BenchmarkCheckWithDicts is BenchmarkCheck with the 医保 dictionaries as a
@@ -74,8 +61,13 @@ func BenchmarkCheck(b *testing.B) {
 //
 //	go test ./internal/qc -run xxx -bench 'CheckWithDicts' -benchmem
 func BenchmarkCheckWithDicts(b *testing.B) {
+	benchCheck(b, yibaoDicts(b))
+}
+
+// benchCheck checks and scores the stays of benchStays in turn, one per op.
+func benchCheck(b *testing.B, dicts codes.Set) {
 	stays := benchStays(b)
-	e, err := qc.New(qc.Options{Dicts: yibaoDicts(b)})
+	e, err := qc.New(qc.Options{Dicts: dicts})
 	if err != nil {
 		b.Fatal(err)
 	}

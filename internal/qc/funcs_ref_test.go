@@ -239,19 +239,9 @@ func TestICD10Shortcut(t *testing.T) {
 	cases := []string{"", "A01", "A01.0", "A01.000", "I10.x05", "A01.000x003", "A18.005+M49.0*", "M49.0*", "B37.600I39.8",
 		"C22.101M81600/3", "A01†", "A01*", "a01", "A0", "A01.", "A01.0000", "A01.000x00", "A01.000X003", "K35.800x002+", "+A01"}
 	alpha := []byte{'A', 'M', '0', '1', '.', 'x', 'X', '*', '+', '/', 'a'}
-	var gen func(prefix []byte, n int)
-	gen = func(prefix []byte, n int) {
-		cases = append(cases, string(prefix))
-		if n == 0 {
-			return
-		}
-		for _, c := range alpha {
-			gen(append(prefix, c), n-1)
-		}
-	}
-	gen([]byte("A0"), 5)
-	gen([]byte("C50.9"), 4)
-	gen(nil, 4)
+	cases = appendByteStrings(cases, "A0", alpha, 5)
+	cases = appendByteStrings(cases, "C50.9", alpha, 4)
+	cases = appendByteStrings(cases, "", alpha, 4)
 	for _, c := range cases {
 		if got, want := isICD10(c), isICD10Ref(c); got != want {
 			t.Fatalf("isICD10(%q) = %v, want %v", c, got, want)
