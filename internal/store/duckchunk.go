@@ -266,7 +266,6 @@ type duckAppender struct {
 	table string
 	app   bindings.Appender
 	chunk bindings.DataChunk
-	types []duckType
 	vecs  []bindings.Vector
 	data  []unsafe.Pointer
 	n     int // rows in the current chunk
@@ -274,7 +273,7 @@ type duckAppender struct {
 }
 
 func newDuckAppender(conn bindings.Connection, table string, types []duckType) (*duckAppender, error) {
-	a := &duckAppender{table: table, types: types, size: int(bindings.VectorSize())}
+	a := &duckAppender{table: table, size: int(bindings.VectorSize())}
 	if bindings.AppenderCreate(conn, "", table, &a.app) == bindings.StateError {
 		err := fmt.Errorf("create appender for %s: %s", table, bindings.AppenderError(a.app))
 		bindings.AppenderDestroy(&a.app)

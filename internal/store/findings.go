@@ -173,6 +173,7 @@ func newFindingWriter(conn *sql.Conn, run int64) (*findingWriter, error) {
 func (w *findingWriter) write(rs []qc.Result) error {
 	for i := range rs {
 		r := &rs[i]
+		imp := w.imports.of(r.ID)
 		var n [4]int32
 		for k := range r.Findings {
 			f := &r.Findings[k]
@@ -186,7 +187,7 @@ func (w *findingWriter) write(rs []qc.Result) error {
 			}
 			a := w.fa
 			a.int64(0, row, r.ID)
-			a.int64(1, row, w.imports.of(r.ID))
+			a.int64(1, row, imp)
 			a.int64(2, row, w.run)
 			a.str(3, row, f.Rule.ID)
 			a.str(4, row, string(f.Rule.Category))
@@ -205,7 +206,7 @@ func (w *findingWriter) write(rs []qc.Result) error {
 		}
 		a := w.sa
 		a.int64(0, row, r.ID)
-		a.int64(1, row, w.imports.of(r.ID))
+		a.int64(1, row, imp)
 		a.int64(2, row, w.run)
 		a.float64(3, row, r.Score)
 		a.int32(4, row, int32(r.Flags))

@@ -127,26 +127,6 @@ func nullInt(n int) any {
 	return int64(n)
 }
 
-func setCol(s *frontpage.Stay, c *stayCol, v any) {
-	if v == nil {
-		return
-	}
-	switch c.Kind {
-	case colText:
-		*c.str(s) = asStr(v)
-	case colInt:
-		*c.num(s) = frontpage.Some(int(asInt64(v)))
-	case colFloat:
-		*c.amt(s) = frontpage.Some(asFloat(v))
-	case colDate, colTime:
-		*c.tm(s) = asTime(v)
-	case colList:
-		if t := asStr(v); t != "" {
-			*c.list(s) = strings.Split(t, ",")
-		}
-	}
-}
-
 func asStr(v any) string {
 	switch x := v.(type) {
 	case string:
