@@ -4,11 +4,10 @@ import (
 	"context"
 	"os"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/yardstick-health/yardstick/internal/store"
+	"github.com/yardstick-health/yardstick/internal/testutil"
 )
 
 // BenchmarkGroupStore groups a full-scale tertiary-general year (~160,000
@@ -21,7 +20,7 @@ func BenchmarkGroupStore(b *testing.B) {
 	sc := demo(b)
 	ctx := context.Background()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := testutil.CPUTime()
 	var n int
 	for i := 0; i < b.N; i++ {
 		sum, err := GroupStore(ctx, db, GroupStoreOptions{Scheme: sc, Region: "盐城"})
@@ -34,15 +33,7 @@ func BenchmarkGroupStore(b *testing.B) {
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "stays/s")
 	// CPU seconds of the whole process (Go and DuckDB threads) per grouping:
 	// on the shared machine wall time mostly measures the other builds.
-	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric((testutil.CPUTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 var (

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/yardstick-health/yardstick/internal/frontpage"
+	"github.com/yardstick-health/yardstick/internal/testutil"
 )
 
 // genStay makes a realistic wide stay number i: ~10 diagnoses, ~5
@@ -74,7 +74,7 @@ func benchRead(b *testing.B, path string, n int) {
 	b.SetBytes(st.Size())
 	b.ResetTimer()
 	start := time.Now()
-	cpu0 := cpuTime()
+	cpu0 := testutil.CPUTime()
 	for it := 0; it < b.N; it++ {
 		got := 0
 		_, err := ReadFrontPages(context.Background(), path, Options{}, func(s []frontpage.Stay) error { got += len(s); return nil })
@@ -88,15 +88,7 @@ func benchRead(b *testing.B, path string, n int) {
 	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "stays/s")
 	// CPU time per stay (all goroutines, GC included) is robust to other
 	// processes competing for the machine, unlike wall-clock stays/s.
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(time.Microsecond)/float64(n*b.N), "cpu-µs/stay")
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(testutil.CPUTime()-cpu0)/float64(time.Microsecond)/float64(n*b.N), "cpu-µs/stay")
 }
 
 const benchRows = 100_000

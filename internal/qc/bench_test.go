@@ -4,9 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/yardstick-health/yardstick/internal/codes"
 	"github.com/yardstick-health/yardstick/internal/frontpage"
@@ -14,17 +12,6 @@ import (
 	"github.com/yardstick-health/yardstick/internal/synth"
 	"github.com/yardstick-health/yardstick/internal/testutil"
 )
-
-// cpuTime is the process CPU time (user + system). The benchmarks report
-// CPU per stay besides wall time because the machine is shared: wall time
-// there depends on the neighbours, CPU time does not.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // benchStays generates a synthetic year (5% defects) to check.
 func benchStays(b *testing.B) []*frontpage.Stay {
@@ -74,12 +61,12 @@ func benchCheck(b *testing.B, dicts codes.Set) {
 	k := e.NewChecker()
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := testutil.CPUTime()
 	for i := 0; i < b.N; i++ {
 		fs := k.Check(stays[i%len(stays)])
 		k.Score(fs)
 	}
-	b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(b.N), "cpu-ns/stay")
+	b.ReportMetric(float64((testutil.CPUTime()-c0).Nanoseconds())/float64(b.N), "cpu-ns/stay")
 }
 
 // yibaoDicts is referenceDicts plus the 医保 grey lists.
@@ -111,7 +98,7 @@ func BenchmarkRun2Workers(b *testing.B) {
 	}
 	const n = 1_000_000
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := testutil.CPUTime()
 	for i := 0; i < b.N; i++ {
 		findings := 0
 		_, err := e.Run(context.Background(), 2, func(emit func(int64, *frontpage.Stay) error) error {
@@ -136,5 +123,5 @@ func BenchmarkRun2Workers(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "stays/s")
 	// What 2 uncontended cores deliver: 2 CPU-seconds per second.
-	b.ReportMetric(2*float64(n)*float64(b.N)/(cpuTime()-c0).Seconds(), "stays/s@2cpu")
+	b.ReportMetric(2*float64(n)*float64(b.N)/(testutil.CPUTime()-c0).Seconds(), "stays/s@2cpu")
 }

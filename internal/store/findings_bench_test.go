@@ -5,11 +5,11 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/yardstick-health/yardstick/internal/qc"
+	"github.com/yardstick-health/yardstick/internal/testutil"
 )
 
 // BenchmarkRunCheck checks every stay of an existing store and writes the
@@ -48,7 +48,7 @@ func BenchmarkRunCheck(b *testing.B) {
 		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := testutil.CPUTime()
 	stays := 0
 	for i := 0; i < b.N; i++ {
 		run, err := db.RunCheck(ctx, e, CheckOptions{})
@@ -74,7 +74,7 @@ func BenchmarkEachStay(b *testing.B) {
 	}
 	defer db.Close()
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := testutil.CPUTime()
 	n := 0
 	for i := 0; i < b.N; i++ {
 		if err := db.EachStay(ctx, Filter{}, func(int64, *S) error { n++; return nil }); err != nil {
@@ -84,20 +84,8 @@ func BenchmarkEachStay(b *testing.B) {
 	reportStayRate(b, n, c0)
 }
 
-// cpuTime is the process CPU time (user + system, DuckDB's threads
-// included). On a shared machine wall time depends on the neighbours; CPU
-// time per stay does not, and 2 CPU-seconds per second is what two
-// uncontended cores deliver.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func reportStayRate(b *testing.B, stays int, c0 time.Duration) {
-	cpu := (cpuTime() - c0).Seconds()
+	cpu := (testutil.CPUTime() - c0).Seconds()
 	b.ReportMetric(float64(stays)/b.Elapsed().Seconds(), "stays/s")
 	b.ReportMetric(cpu*1e6/float64(stays), "cpu-µs/stay")
 	b.ReportMetric(2*float64(stays)/cpu, "stays/s@2cpu")

@@ -3,9 +3,10 @@ package synth
 import (
 	"context"
 	"io"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/yardstick-health/yardstick/internal/testutil"
 )
 
 // writeYear generates one year and writes it as CSV to w.
@@ -28,14 +29,14 @@ func BenchmarkFrontPagesCSV(b *testing.B) {
 	h := hospitalFor(b, "tertiary-general", 1, 0.1)
 	pages := 0
 	var cw countWriter
-	cpu0 := cpuSeconds()
+	cpu0 := testutil.CPUTime().Seconds()
 	for b.Loop() {
 		pages += writeYear(b, h, 2021, &cw)
 	}
 	b.ReportMetric(float64(pages)/b.Elapsed().Seconds(), "pages/s")
 	// CPU time is reported too because the shared machine's wall clock
 	// depends on what else runs.
-	b.ReportMetric(float64(pages)/(cpuSeconds()-cpu0), "pages/cpu-s")
+	b.ReportMetric(float64(pages)/(testutil.CPUTime().Seconds()-cpu0), "pages/cpu-s")
 	b.ReportMetric(float64(cw.n)/float64(pages), "bytes/page")
 }
 
@@ -44,20 +45,12 @@ func BenchmarkFrontPagesCSV(b *testing.B) {
 func BenchmarkFullYearTertiary(b *testing.B) {
 	h := hospitalFor(b, "tertiary-general", 1, 1)
 	for b.Loop() {
-		start, cpu0 := time.Now(), cpuSeconds()
+		start, cpu0 := time.Now(), testutil.CPUTime().Seconds()
 		writeYear(b, h, 2021, io.Discard)
 		if err := WriteVisits(io.Discard, h.Visits(2021)); err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(time.Since(start).Seconds(), "s/year")
-		b.ReportMetric(cpuSeconds()-cpu0, "cpu-s/year")
+		b.ReportMetric(testutil.CPUTime().Seconds()-cpu0, "cpu-s/year")
 	}
-}
-
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }
